@@ -1,0 +1,9 @@
+const { withInfrastructure, ...preset } = require('../../jest.preset.js');
+
+module.exports = {
+  ...preset,
+  // The integration tests under test/ need PostgreSQL and Redis.
+  ...withInfrastructure,
+  displayName: 'inventory',
+  rootDir: __dirname,
+};

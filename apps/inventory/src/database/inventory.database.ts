@@ -1,0 +1,10 @@
+import { type DatabaseOptions, ProcessedMessageEntity } from '@flashsale/service-kit';
+import { ProductEntity } from '../product/product.entity';
+import { StockMovementEntity } from '../stock/stock-movement.entity';
+import { InitialSchema1763946000000 } from './migrations/1763946000000-initial-schema';
+
+/** The inventory database: its entities, and its migrations oldest first (append new ones at the end). */
+export const inventoryDatabase: DatabaseOptions = {
+  entities: [ProductEntity, StockMovementEntity, ProcessedMessageEntity],
+  migrations: [InitialSchema1763946000000],
+};

@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './order-status';
+export * from './events/order-events';

@@ -1,0 +1,31 @@
+/**
+ * Topic and consumer-group names shared by the three services. The services talk to each other only
+ * through these topics (DESIGN.md §4), so they are the services' whole public contract.
+ */
+export const Topics = {
+  /** Purchase requests admitted by the Redis gate; the order service consumes them at its own pace. */
+  PURCHASE_REQUEST: 'flashsale_purchase_request',
+  /** Committed transactional messages announcing a created order; inventory deducts stock. */
+  ORDER_CREATED: 'flashsale_order_created',
+  /** Delay messages that close an unpaid order when they fire. */
+  ORDER_CLOSE_CHECK: 'flashsale_order_close_check',
+  /** An order was closed or cancelled; inventory releases its stock. */
+  ORDER_CLOSED: 'flashsale_order_closed',
+  /** Every status change of an order, sharded by order id so notify can consume them in order. */
+  ORDER_STATUS: 'flashsale_order_status',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+export const ConsumerGroups = {
+  ORDER_PURCHASE: 'order-purchase-consumer',
+  ORDER_CLOSE: 'order-close-consumer',
+  INVENTORY_DEDUCT: 'inventory-deduct-consumer',
+  INVENTORY_RELEASE: 'inventory-release-consumer',
+  NOTIFY_STATUS: 'notify-status-consumer',
+} as const;
+
+export const ProducerGroups = {
+  ORDER: 'order-producer',
+  ORDER_TRANSACTION: 'order-tx-producer',
+  INVENTORY: 'inventory-producer',
+} as const;

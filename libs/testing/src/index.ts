@@ -1,0 +1,3 @@
+// Helpers shared by the tests of every project.
+export * from './free-port';
+export * from './temp-dir';
