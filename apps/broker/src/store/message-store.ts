@@ -211,6 +211,11 @@ export class MessageStore {
   }
 
   /** Flushes and persists everything, removes the abort marker. Later puts get SERVICE_NOT_AVAILABLE. */
+  /** False once shutdown has begun; readers must not interpret lookups after that. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   async shutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -366,6 +371,8 @@ export class MessageStore {
    * Reads up to `maxMsgNums` raw records of one queue from `offset`, following RocketMQ's status
    * and nextBeginOffset rules. `_group` is accepted for parity with RocketMQ (it only matters for
    * statistics there).
+   * Check `isRunning` first: after shutdown every queue looks missing (NO_MATCHED_LOGIC_QUEUE), which
+   * a consumer would take as "your offset is wrong".
    */
   getMessage(
     _group: string,
