@@ -16,6 +16,11 @@ export { databaseUrlFor, dropDatabase, ensureDatabaseExists } from './database/d
 export { DatabaseModule, type DatabaseOptions } from './database/database.module';
 export { TypeOrmNestLogger } from './database/typeorm-nest.logger';
 export { ProcessedMessageEntity } from './messaging/processed-message.entity';
+export { consumeOnce, type ConsumeOnceOutcome } from './messaging/consume-once';
+export {
+  createProcessedMessageTable,
+  dropProcessedMessageTable,
+} from './messaging/processed-message.migration';
 
 // Redis
 export { closeRedisClient, createRedisClient, type RedisClientOptions } from './redis/create-redis-client';

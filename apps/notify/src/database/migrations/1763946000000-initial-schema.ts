@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createProcessedMessageTable, dropProcessedMessageTable } from '@flashsale/service-kit';
 
 /**
  * The notify service's first schema. Migrations are history: never edit one that has been released;
@@ -23,17 +24,11 @@ export class InitialSchema1763946000000 implements MigrationInterface {
       )`);
 
     // Idempotent consumption: one row per (consumer group, message key) already handled.
-    await queryRunner.query(`
-      CREATE TABLE processed_message (
-        consumer_group text        NOT NULL,
-        message_key    text        NOT NULL,
-        processed_at   timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (consumer_group, message_key)
-      )`);
+    await createProcessedMessageTable(queryRunner);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE processed_message`);
+    await dropProcessedMessageTable(queryRunner);
     await queryRunner.query(`DROP TABLE notification`);
   }
 }
