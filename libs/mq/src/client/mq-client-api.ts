@@ -1,0 +1,243 @@
+/**
+ * Every request the client library sends, one typed method each (`MQClientAPIImpl` in Java): it builds
+ * the header, picks the request code, and turns the response into a value or an MQBrokerError.
+ * The README's request-code table is this file.
+ *
+ * Interview question: "What does a RocketMQ client actually say to the broker?" — about fifteen request
+ * codes: route lookups to a NameServer; send, pull, offsets, heartbeat, consumer list and message
+ * lookups to brokers. Everything else (producer, consumer, admin) is built from these.
+ */
+import {
+  RequestCode,
+  ResponseCode,
+  createRequest,
+  decodeJsonBody,
+  decodeStoredMessages,
+  encodeJsonBody,
+  parsePullMessageResponseHeader,
+  parseQueueOffsetResponseHeader,
+  toExtFields,
+  type ClusterInfo,
+  type ConsumerIdList,
+  type ConsumerSendMsgBackRequestHeader,
+  type HeartbeatData,
+  type MessageRecord,
+  type PullMessageRequestHeader,
+  type PullMessageResponseHeader,
+  type RemotingCommand,
+  type TopicRouteData,
+  type UpdateAndCreateTopicRequestHeader,
+} from '../protocol';
+import { MQBrokerError } from './client-errors';
+import { type RemotingClient } from './remoting-client';
+
+export const DEFAULT_API_TIMEOUT_MILLIS = 3000;
+
+export interface PullResult {
+  /** SUCCESS (0), PULL_NOT_FOUND (19), PULL_RETRY_IMMEDIATELY (20) or PULL_OFFSET_MOVED (21). */
+  code: number;
+  header: PullMessageResponseHeader;
+  /** Raw stored records (SUCCESS only). */
+  body: Buffer | undefined;
+}
+
+const PULL_CODES: ReadonlySet<number> = new Set([
+  ResponseCode.SUCCESS,
+  ResponseCode.PULL_NOT_FOUND,
+  ResponseCode.PULL_RETRY_IMMEDIATELY,
+  ResponseCode.PULL_OFFSET_MOVED,
+]);
+
+export class MQClientAPI {
+  constructor(
+    readonly remoting: RemotingClient,
+    private readonly timeoutMillis = DEFAULT_API_TIMEOUT_MILLIS,
+  ) {}
+
+  // --- NameServer -----------------------------------------------------------------------------------
+
+  /** GET_ROUTEINFO_BY_TOPIC (105); undefined when the NameServer knows no such topic. */
+  async getTopicRouteInfo(namesrvAddr: string, topic: string): Promise<TopicRouteData | undefined> {
+    // acceptStandardJsonOnly asks 4.9.4+ NameServers for quoted keys; older ones ignore it, and the
+    // lenient parser reads their fastjson dialect anyway.
+    const request = createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, {
+      topic,
+      acceptStandardJsonOnly: 'true',
+    });
+    const response = await this.remoting.invoke(namesrvAddr, request, this.timeoutMillis);
+    if (response.code === ResponseCode.TOPIC_NOT_EXIST) return undefined;
+    expectSuccess(response, namesrvAddr);
+    return decodeJsonBody<TopicRouteData>(response.body);
+  }
+
+  /** GET_BROKER_CLUSTER_INFO (106). */
+  async getBrokerClusterInfo(namesrvAddr: string): Promise<ClusterInfo> {
+    const request = createRequest(RequestCode.GET_BROKER_CLUSTER_INFO);
+    const response = await this.remoting.invoke(namesrvAddr, request, this.timeoutMillis);
+    expectSuccess(response, namesrvAddr);
+    return decodeJsonBody<ClusterInfo>(response.body);
+  }
+
+  // --- producing -------------------------------------------------------------------------------------
+
+  /** SEND_MESSAGE_V2 (310) / SEND_BATCH_MESSAGE (320); the caller interprets the response code. */
+  send(addr: string, code: number, ext: Record<string, string>, body: Buffer, timeoutMillis: number) {
+    return this.remoting.invoke(addr, createRequest(code, ext, body), timeoutMillis);
+  }
+
+  sendOneway(addr: string, code: number, ext: Record<string, string>, body: Buffer): Promise<void> {
+    return this.remoting.invokeOneway(addr, createRequest(code, ext, body));
+  }
+
+  // --- consuming -------------------------------------------------------------------------------------
+
+  /** PULL_MESSAGE (11); other codes than 0/19/20/21 reject with MQBrokerError. */
+  async pullMessage(
+    addr: string,
+    header: PullMessageRequestHeader,
+    timeoutMillis: number,
+  ): Promise<PullResult> {
+    const response = await this.remoting.invoke(
+      addr,
+      createRequest(RequestCode.PULL_MESSAGE, toExtFields(header)),
+      timeoutMillis,
+    );
+    if (!PULL_CODES.has(response.code)) throw MQBrokerError.of(response, addr);
+    return {
+      code: response.code,
+      header: parsePullMessageResponseHeader(response.extFields),
+      body: response.body,
+    };
+  }
+
+  /** QUERY_CONSUMER_OFFSET (14); -1 when the broker has no offset for the group (QUERY_NOT_FOUND). */
+  async queryConsumerOffset(
+    addr: string,
+    consumerGroup: string,
+    topic: string,
+    queueId: number,
+  ): Promise<number> {
+    const request = createRequest(RequestCode.QUERY_CONSUMER_OFFSET, {
+      consumerGroup,
+      topic,
+      queueId: String(queueId),
+    });
+    const response = await this.remoting.invoke(addr, request, this.timeoutMillis);
+    if (response.code === ResponseCode.QUERY_NOT_FOUND) return -1;
+    expectSuccess(response, addr);
+    return parseQueueOffsetResponseHeader(response.extFields).offset;
+  }
+
+  /**
+   * UPDATE_CONSUMER_OFFSET (15). Java sends it oneway; we wait for the answer so that a shutdown or a
+   * rebalance knows the offset is on the broker before the next owner reads it.
+   */
+  async updateConsumerOffset(
+    addr: string,
+    consumerGroup: string,
+    topic: string,
+    queueId: number,
+    commitOffset: number,
+  ): Promise<void> {
+    const request = createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, {
+      consumerGroup,
+      topic,
+      queueId: String(queueId),
+      commitOffset: String(commitOffset),
+    });
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  /** GET_MAX_OFFSET (30): the queue's next logical offset. */
+  getMaxOffset(addr: string, topic: string, queueId: number): Promise<number> {
+    return this.queueOffset(addr, RequestCode.GET_MAX_OFFSET, { topic, queueId: String(queueId) });
+  }
+
+  /** GET_MIN_OFFSET (31): the first logical offset still stored. */
+  getMinOffset(addr: string, topic: string, queueId: number): Promise<number> {
+    return this.queueOffset(addr, RequestCode.GET_MIN_OFFSET, { topic, queueId: String(queueId) });
+  }
+
+  /** SEARCH_OFFSET_BY_TIMESTAMP (29). */
+  searchOffset(addr: string, topic: string, queueId: number, timestamp: number): Promise<number> {
+    const ext = { topic, queueId: String(queueId), timestamp: String(timestamp) };
+    return this.queueOffset(addr, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, ext);
+  }
+
+  /** HEART_BEAT (34): who we are and our groups and subscriptions. */
+  async heartbeat(addr: string, data: HeartbeatData): Promise<void> {
+    const request = createRequest(RequestCode.HEART_BEAT, {}, encodeJsonBody(data));
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  /** UNREGISTER_CLIENT (35): leave a producer or consumer group now instead of after 120 s of silence. */
+  async unregisterClient(
+    addr: string,
+    clientID: string,
+    group: { producerGroup?: string; consumerGroup?: string },
+  ): Promise<void> {
+    const request = createRequest(RequestCode.UNREGISTER_CLIENT, toExtFields({ clientID, ...group }));
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  /** GET_CONSUMER_LIST_BY_GROUP (38): client ids of the group's live consumers (empty when none). */
+  async getConsumerIdList(addr: string, consumerGroup: string): Promise<string[]> {
+    const request = createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup });
+    const response = await this.remoting.invoke(addr, request, this.timeoutMillis);
+    // The broker answers SYSTEM_ERROR "no consumer for this group" rather than an empty list.
+    if (response.code === ResponseCode.SYSTEM_ERROR && response.remark?.startsWith('no consumer')) return [];
+    expectSuccess(response, addr);
+    return decodeJsonBody<ConsumerIdList>(response.body).consumerIdList ?? [];
+  }
+
+  /** CONSUMER_SEND_MSG_BACK (36): hand a failed message to the broker's retry topic. */
+  async consumerSendMessageBack(addr: string, header: ConsumerSendMsgBackRequestHeader): Promise<void> {
+    const request = createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, toExtFields(header));
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  // --- admin and lookups -----------------------------------------------------------------------------
+
+  /** UPDATE_AND_CREATE_TOPIC (17), to one broker. */
+  async updateAndCreateTopic(addr: string, header: UpdateAndCreateTopicRequestHeader): Promise<void> {
+    const request = createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, toExtFields(header));
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  /** VIEW_MESSAGE_BY_ID (33): the record at a commit-log offset of that broker. */
+  async viewMessage(addr: string, commitLogOffset: number): Promise<MessageRecord> {
+    const request = createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: String(commitLogOffset) });
+    const response = await this.remoting.invoke(addr, request, this.timeoutMillis);
+    expectSuccess(response, addr);
+    const [record] = decodeStoredMessages(response.body ?? Buffer.alloc(0));
+    if (record === undefined) throw new MQBrokerError(ResponseCode.SYSTEM_ERROR, 'empty message body', addr);
+    return record;
+  }
+
+  /** QUERY_MESSAGE (12) by key or unique id through the broker's IndexFile; [] when nothing matches. */
+  async queryMessage(
+    addr: string,
+    query: { topic: string; key: string; maxNum: number; beginTimestamp: number; endTimestamp: number },
+    uniqueKey: boolean,
+  ): Promise<MessageRecord[]> {
+    const ext = { ...toExtFields(query), _UNIQUE_KEY_QUERY: String(uniqueKey) };
+    const response = await this.remoting.invoke(
+      addr,
+      createRequest(RequestCode.QUERY_MESSAGE, ext),
+      this.timeoutMillis,
+    );
+    if (response.code === ResponseCode.QUERY_NOT_FOUND) return [];
+    expectSuccess(response, addr);
+    return response.body === undefined ? [] : decodeStoredMessages(response.body);
+  }
+
+  private async queueOffset(addr: string, code: number, ext: Record<string, string>): Promise<number> {
+    const response = await this.remoting.invoke(addr, createRequest(code, ext), this.timeoutMillis);
+    expectSuccess(response, addr);
+    return parseQueueOffsetResponseHeader(response.extFields).offset;
+  }
+}
+
+export function expectSuccess(response: RemotingCommand, addr: string): void {
+  if (response.code !== ResponseCode.SUCCESS) throw MQBrokerError.of(response, addr);
+}
