@@ -12,7 +12,9 @@ class CountReporter {
     const dir = process.env.TEST_RESULTS_DIR;
     if (!dir) return;
     fs.mkdirSync(dir, { recursive: true });
-    const failedSuites = results.numFailedTestSuites + results.numRuntimeErrorTestSuites;
+    // Suites that could not run at all (a syntax error, a throwing beforeAll): they have no failed test
+    // to count, yet they are failures. Suites with failing tests are already counted by their tests.
+    const failedSuites = results.numRuntimeErrorTestSuites;
     const record = {
       passed: results.numPassedTests,
       failed: results.numFailedTests,

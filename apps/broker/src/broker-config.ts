@@ -9,6 +9,8 @@
  * and autoCreateTopicEnable, which production clusters usually switch off.
  */
 import * as path from 'node:path';
+import { DEFAULT_MESSAGE_DELAY_LEVEL } from './schedule/delay-level-table';
+import { scheduleSettingsProblem } from './schedule/schedule-settings';
 import type { FlushDiskType } from './store';
 
 export type ProcessRole = 'all' | 'namesrv' | 'broker';
@@ -40,6 +42,14 @@ export interface BrokerConfig {
   shortPollingTimeMills: number;
   notifyConsumerIdsChangedEnable: boolean;
   rejectTransactionMessage: boolean;
+  /** How often the transaction check service looks for unresolved half messages (RocketMQ: 60 s). */
+  transactionCheckInterval: number;
+  /** A half message younger than this (from its born time) is not checked back yet (RocketMQ: 6 s). */
+  transactionTimeOut: number;
+  /** Check-backs per half message before it is discarded to TRANS_CHECK_MAX_TIME_TOPIC (RocketMQ: 15). */
+  transactionCheckMax: number;
+  /** An orderly consumer's queue lock expires this long after its last renewal (RocketMQ: 60 s). */
+  rebalanceLockMaxLiveTime: number;
   /** A client channel silent for this long is dropped (RocketMQ: 120 s). */
   channelExpiredTimeout: number;
   /** How often idle client channels are looked for (RocketMQ: 10 s). */
@@ -50,6 +60,16 @@ export interface BrokerConfig {
   maxMessageSize: number;
   storePathRootDir: string;
   flushDiskType: FlushDiskType;
+  /** The delay levels, RocketMQ's `messageDelayLevel` (units s, m, h, d). */
+  messageDelayLevel: string;
+  /** Ours: multiplies every delay level (0.01 runs the retry ladder 100x faster for tests and demos). */
+  delayLevelScale: number;
+  /** How often config/delayOffset.json is written (RocketMQ: 10 s). */
+  flushDelayOffsetInterval: number;
+  /** Timer messages (5.x): delivery times are rounded down to this step; 100, 200, 500 or 1000 ms. */
+  timerPrecisionMs: number;
+  /** Timer messages further ahead than this are refused with MESSAGE_ILLEGAL (RocketMQ: 3 days). */
+  timerMaxDelaySec: number;
 }
 
 /** What a process runs, beyond the broker itself. */
@@ -80,6 +100,10 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   shortPollingTimeMills: 1_000,
   notifyConsumerIdsChangedEnable: true,
   rejectTransactionMessage: false,
+  transactionCheckInterval: 60_000,
+  transactionTimeOut: 6_000,
+  transactionCheckMax: 15,
+  rebalanceLockMaxLiveTime: 60_000,
   channelExpiredTimeout: 120_000,
   clientScanInterval: 10_000,
   flushConsumerOffsetInterval: 5_000,
@@ -87,6 +111,11 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   maxMessageSize: 4 * 1024 * 1024,
   storePathRootDir: '.data/broker',
   flushDiskType: 'ASYNC_FLUSH',
+  messageDelayLevel: DEFAULT_MESSAGE_DELAY_LEVEL,
+  delayLevelScale: 1,
+  flushDelayOffsetInterval: 10_000,
+  timerPrecisionMs: 1000,
+  timerMaxDelaySec: 259_200,
 };
 
 export const DEFAULT_NAMESRV_PORT = 9876;
@@ -142,6 +171,10 @@ function validateBrokerConfig(config: BrokerConfig): void {
   requireIntIn('maxMessageSize', config.maxMessageSize, 1024, 16 * 1024 * 1024 - 1024);
   requireIntIn('channelExpiredTimeout', config.channelExpiredTimeout, 1_000, 3_600_000);
   requireIntIn('clientScanInterval', config.clientScanInterval, 100, 600_000);
+  requireIntIn('transactionCheckInterval', config.transactionCheckInterval, 10, 3_600_000);
+  requireIntIn('transactionTimeOut', config.transactionTimeOut, 0, 86_400_000);
+  requireIntIn('transactionCheckMax', config.transactionCheckMax, 1, 10_000);
+  requireIntIn('rebalanceLockMaxLiveTime', config.rebalanceLockMaxLiveTime, 10, 3_600_000);
   if (!config.brokerIP1) throw new BrokerConfigError('brokerIP1', 'must not be empty');
   if (config.brokerIP1 === '0.0.0.0') {
     throw new BrokerConfigError('brokerIP1', 'must be an address clients can reach, not 0.0.0.0');
@@ -153,6 +186,8 @@ function validateBrokerConfig(config: BrokerConfig): void {
       `must be ASYNC_FLUSH or SYNC_FLUSH, got ${config.flushDiskType}`,
     );
   }
+  const scheduleProblem = scheduleSettingsProblem(config);
+  if (scheduleProblem) throw new BrokerConfigError(scheduleProblem.setting, scheduleProblem.message);
   const addrs = namesrvAddrList(config);
   if (addrs.length === 0) throw new BrokerConfigError('namesrvAddr', 'needs at least one ip:port');
   for (const addr of addrs) {
@@ -189,6 +224,13 @@ const asString: Parser = (raw) => raw;
 const asInt: Parser = (raw, setting) => {
   if (!/^-?\d+$/.test(raw.trim())) throw new BrokerConfigError(setting, `"${raw}" is not an integer`);
   return Number(raw.trim());
+};
+
+const asNumber: Parser = (raw, setting) => {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new BrokerConfigError(setting, `"${raw}" is not a number`);
+  return value;
 };
 
 const asBoolean: Parser = (raw, setting) => {
@@ -246,7 +288,36 @@ const SOURCES: readonly SettingSource[] = [
   { setting: 'regionId', env: 'REGION_ID', flag: 'region-id', parse: asString },
   { setting: 'traceOn', env: 'TRACE_ON', flag: 'trace-on', parse: asBoolean },
   { setting: 'longPollingEnable', env: 'LONG_POLLING_ENABLE', flag: 'long-polling-enable', parse: asBoolean },
+  {
+    setting: 'rejectTransactionMessage',
+    env: 'REJECT_TRANSACTION_MESSAGE',
+    flag: 'reject-transaction-message',
+    parse: asBoolean,
+  },
+  {
+    setting: 'transactionCheckInterval',
+    env: 'TRANSACTION_CHECK_INTERVAL',
+    flag: 'transaction-check-interval',
+    parse: asInt,
+  },
+  { setting: 'transactionTimeOut', env: 'TRANSACTION_TIMEOUT', flag: 'transaction-timeout', parse: asInt },
+  {
+    setting: 'transactionCheckMax',
+    env: 'TRANSACTION_CHECK_MAX',
+    flag: 'transaction-check-max',
+    parse: asInt,
+  },
+  {
+    setting: 'rebalanceLockMaxLiveTime',
+    env: 'REBALANCE_LOCK_MAX_LIVE_TIME',
+    flag: 'rebalance-lock-max-live-time',
+    parse: asInt,
+  },
   { setting: 'maxMessageSize', env: 'MAX_MESSAGE_SIZE', flag: 'max-message-size', parse: asInt },
+  { setting: 'messageDelayLevel', env: 'MESSAGE_DELAY_LEVEL', flag: 'message-delay-level', parse: asString },
+  { setting: 'delayLevelScale', env: 'DELAY_LEVEL_SCALE', flag: 'delay-level-scale', parse: asNumber },
+  { setting: 'timerPrecisionMs', env: 'TIMER_PRECISION_MS', flag: 'timer-precision-ms', parse: asInt },
+  { setting: 'timerMaxDelaySec', env: 'TIMER_MAX_DELAY_SEC', flag: 'timer-max-delay-sec', parse: asInt },
 ];
 
 /**

@@ -18,19 +18,29 @@ import { type BrokerLogger, silentBrokerLogger } from './broker-logger';
 import { ClientHousekeepingService } from './client/client-housekeeping.service';
 import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
+import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { BrokerOuterApi, type BrokerIdentity } from './out/broker-outer-api';
 import { BrokerRegistrationService } from './out/broker-registration.service';
 import { AdminBrokerProcessor } from './processors/admin-broker.processor';
 import { ClientManageProcessor } from './processors/client-manage.processor';
 import { type ConsumeSide, createConsumeSideProcessors } from './processors/consume-side-processors';
 import { ConsumerManageProcessor } from './processors/consumer-manage.processor';
+import { ConsumerSendMsgBackProcessor } from './processors/consumer-send-msg-back.processor';
 import { QueryMessageProcessor } from './processors/query-message.processor';
+import { QueueLockProcessor } from './processors/queue-lock.processor';
 import { SendMessageProcessor } from './processors/send-message.processor';
+import { SubscriptionGroupProcessor } from './processors/subscription-group.processor';
 import type { RemotingChannel } from './remoting/remoting-channel';
 import { RemotingServer } from './remoting/remoting-server';
+import {
+  chainArrivingListeners,
+  createScheduleServices,
+  type ScheduleServices,
+} from './schedule/schedule-services';
 import { MessageStore, type MessageStoreOptions } from './store';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import { TopicConfigManager } from './topic/topic-config-manager';
+import { createTransactionSide, type TransactionSide } from './transaction/transaction-side';
 
 export interface BrokerControllerOptions {
   config: BrokerConfig;
@@ -51,13 +61,18 @@ export class BrokerController {
   readonly subscriptionGroupManager: SubscriptionGroupManager;
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
+  /** Queue locks of orderly consumers (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+  readonly rebalanceLockManager: RebalanceLockManager;
   private readonly logger: BrokerLogger;
   private readonly housekeeping: ClientHousekeepingService;
   private readonly identity: BrokerIdentity;
   private readonly outerApi: BrokerOuterApi;
   private readonly registration: BrokerRegistrationService;
+  /** Delayed (SCHEDULE_TOPIC_XXXX) and timer (rmq_sys_wheel_timer) messages. */
+  readonly scheduleServices: ScheduleServices;
   private storeInstance: MessageStore | undefined;
   private consumeSide: ConsumeSide | undefined;
+  private transactionSide: TransactionSide | undefined;
   private server: RemotingServer | undefined;
   private state: State = 'CREATED';
   private bootTimestamp = 0;
@@ -66,6 +81,7 @@ export class BrokerController {
     const config = options.config;
     this.config = config;
     this.logger = options.logger ?? silentBrokerLogger;
+    this.scheduleServices = createScheduleServices(config, this.logger);
     this.topicConfigManager = new TopicConfigManager(config, this.logger);
     this.subscriptionGroupManager = new SubscriptionGroupManager(config, this.logger);
     this.consumerManager = new ConsumerManager(
@@ -74,6 +90,10 @@ export class BrokerController {
     );
     this.producerManager = new ProducerManager(
       { channelExpiredTimeout: config.channelExpiredTimeout },
+      this.logger,
+    );
+    this.rebalanceLockManager = new RebalanceLockManager(
+      { rebalanceLockMaxLiveTime: config.rebalanceLockMaxLiveTime },
       this.logger,
     );
     this.housekeeping = new ClientHousekeepingService(
@@ -112,6 +132,12 @@ export class BrokerController {
     return this.identity.brokerAddr;
   }
 
+  /** Half messages, commits and check-backs (the console reads pending half messages here). */
+  get transactions(): TransactionSide {
+    if (!this.transactionSide) throw new BrokerControllerStateError('the broker has not been started');
+    return this.transactionSide;
+  }
+
   get isRunning(): boolean {
     return this.state === 'RUNNING';
   }
@@ -126,8 +152,11 @@ export class BrokerController {
     this.storeInstance = await MessageStore.open(this.storeOptions(), this.logger);
     try {
       this.consumeSide = this.createConsumeSide(this.storeInstance);
+      this.transactionSide = this.createTransactionSide(this.storeInstance, this.consumeSide);
       this.server = this.createRemotingServer(this.storeInstance, this.consumeSide);
       this.consumeSide.start();
+      this.scheduleServices.start(this.storeInstance);
+      this.transactionSide.start();
       this.housekeeping.start();
       await this.server.start();
     } catch (err) {
@@ -147,6 +176,7 @@ export class BrokerController {
       flushDiskType: config.flushDiskType,
       maxMessageSize: config.maxMessageSize,
       storeHost: { host: config.brokerIP1, port: config.listenPort },
+      tagsCodeResolver: this.scheduleServices.tagsCodeResolver,
     };
   }
 
@@ -161,8 +191,24 @@ export class BrokerController {
       flushConsumerOffsetInterval: this.config.flushConsumerOffsetInterval,
       logger: this.logger,
     });
-    store.setMessageArrivingListener(consumeSide.messageArrivingListener);
+    store.setMessageArrivingListener(
+      chainArrivingListeners(
+        consumeSide.messageArrivingListener,
+        this.scheduleServices.messageArrivingListener,
+      ),
+    );
     return consumeSide;
+  }
+
+  private createTransactionSide(store: MessageStore, consumeSide: ConsumeSide): TransactionSide {
+    return createTransactionSide({
+      brokerConfig: this.config,
+      store,
+      topicConfigManager: this.topicConfigManager,
+      consumerOffsetManager: consumeSide.consumerOffsetManager,
+      producers: this.producerManager,
+      logger: this.logger,
+    });
   }
 
   private createRemotingServer(store: MessageStore, consumeSide: ConsumeSide): RemotingServer {
@@ -175,12 +221,34 @@ export class BrokerController {
       topicConfigManager: this.topicConfigManager,
       subscriptionGroupManager: this.subscriptionGroupManager,
       logger,
+      scheduleMessageHook: this.scheduleServices.hook,
     });
     server.registerProcessor(RequestCode.SEND_MESSAGE, send);
     server.registerProcessor(RequestCode.SEND_MESSAGE_V2, send);
     server.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send);
+    server.registerProcessor(
+      RequestCode.CONSUMER_SEND_MSG_BACK,
+      new ConsumerSendMsgBackProcessor({
+        brokerConfig: config,
+        store,
+        topicConfigManager: this.topicConfigManager,
+        subscriptionGroupManager: this.subscriptionGroupManager,
+        delayLevelTable: this.scheduleServices.delayLevelTable,
+        logger,
+      }),
+    );
+    server.registerProcessor(
+      RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+      new SubscriptionGroupProcessor(this.subscriptionGroupManager, logger),
+    );
 
     for (const [code, processor] of consumeSide.registrations) server.registerProcessor(code, processor);
+    for (const [code, processor] of this.transactionSide?.registrations ?? []) {
+      server.registerProcessor(code, processor);
+    }
+    const queueLock = new QueueLockProcessor(this.rebalanceLockManager);
+    server.registerProcessor(RequestCode.LOCK_BATCH_MQ, queueLock);
+    server.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, queueLock);
 
     const clientManage = new ClientManageProcessor({
       consumerManager: this.consumerManager,
@@ -232,7 +300,9 @@ export class BrokerController {
     await this.registration.shutdown();
     await this.server?.close();
     this.housekeeping.shutdown();
+    await this.transactionSide?.shutdown();
     await this.consumeSide?.shutdown();
+    await this.scheduleServices.shutdown();
     await Promise.all([this.topicConfigManager.persist(), this.subscriptionGroupManager.persist()]);
     await this.storeInstance?.shutdown();
     this.state = 'STOPPED';
@@ -243,7 +313,9 @@ export class BrokerController {
     this.state = 'STOPPED';
     this.housekeeping.shutdown();
     await this.server?.close().catch(() => undefined);
+    await this.transactionSide?.shutdown().catch(() => undefined);
     await this.consumeSide?.shutdown().catch(() => undefined);
+    await this.scheduleServices.shutdown().catch(() => undefined);
     await this.storeInstance?.shutdown();
   }
 }

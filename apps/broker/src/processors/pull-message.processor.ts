@@ -33,6 +33,7 @@ import { PullRequestHoldService, type PullRequestExecutor } from '../longpolling
 import type { ConsumerOffsetManager } from '../offset/consumer-offset-manager';
 import type { RemotingChannel } from '../remoting/remoting-channel';
 import type { RequestProcessor } from '../remoting/request-processor';
+import { mayPullWithoutReadPermission } from '../retry/dead-letter-queue';
 import type { GetMessageResult, MessageStore } from '../store';
 import { isOffsetCorrection, pullResponseCodeOf } from './pull-response-code';
 
@@ -214,7 +215,8 @@ export class PullMessageProcessor implements RequestProcessor, PullRequestExecut
     if (!topicConfig) {
       return reject(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist, apply first please!`);
     }
-    if (!hasFlag(topicConfig.perm, PERM_READ)) {
+    // The admin read path into a write-only dead-letter queue (retry/dead-letter-queue.ts).
+    if (!hasFlag(topicConfig.perm, PERM_READ) && !mayPullWithoutReadPermission(group, topic)) {
       return reject(request, ResponseCode.NO_PERMISSION, `the topic[${topic}] pulling message is forbidden`);
     }
     if (queueId < 0 || queueId >= topicConfig.readQueueNums) {

@@ -24,12 +24,14 @@ import type { BrokerLogger } from '../broker-logger';
 import type { RemotingChannel } from '../remoting/remoting-channel';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { routeRetryMessage } from '../retry/retry-topic.policy';
+import type { ScheduleMessageHook } from '../schedule/schedule-message.hook';
 import type { MessageStore, PutMessageResult } from '../store';
 import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
 import { isRetryTopic } from '../topic/topic-validator';
 import { sendOutcomeOf } from './put-message-status.mapping';
 import { msgCheck } from './send-message.check';
+import { isTransactionPrepared, toHalfMessage } from '../transaction/transactional-message-util';
 
 /**
  * Bound once: through the package's `export *` barrels every call would be a chain of getter lookups,
@@ -54,6 +56,8 @@ export interface SendMessageProcessorDeps {
   topicConfigManager: TopicConfigManager;
   subscriptionGroupManager: SubscriptionGroupManager;
   logger: BrokerLogger;
+  /** Parks delayed and timer messages in their waiting topic (schedule/schedule-message.hook.ts). */
+  scheduleMessageHook?: ScheduleMessageHook;
 }
 
 type Reply = RemotingCommand | Promise<RemotingCommand>;
@@ -129,7 +133,12 @@ export class SendMessageProcessor implements RequestProcessor {
       body,
       properties,
     );
-    return this.deps.store.putMessage(record).then((result) => this.answer(request, result, record.queueId));
+    const scheduled = this.deps.scheduleMessageHook?.(record);
+    if (scheduled && !scheduled.ok) return this.reject(request, scheduled.code, scheduled.remark);
+    // A transactional send is stored as a half message (hidden until END_TRANSACTION commits it); the
+    // response still names the queue the producer chose, with the half queue's offset.
+    const stored = isTransactionPrepared(properties) ? toHalfMessage(record) : record;
+    return this.deps.store.putMessage(stored).then((result) => this.answer(request, result, routing.queueId));
   }
 
   private sendBatchMessage(

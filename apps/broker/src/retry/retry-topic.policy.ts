@@ -6,21 +6,29 @@
  *
  * Interview question: "What is a dead-letter queue, and when does a message get there?" — after
  * retryMaxTimes (16) failed deliveries; the DLQ topic has one queue per group and is not consumed by
- * default. The delayed re-delivery schedule itself belongs to CONSUMER_SEND_MSG_BACK (a later chapter).
+ * default. Below the limit the message keeps its DELAY level (the client sets 3 + reconsumeTimes), so
+ * the send path parks it in SCHEDULE_TOPIC_XXXX exactly like a CONSUMER_SEND_MSG_BACK would
+ * (processors/consumer-send-msg-back.processor.ts applies the same limit the same way).
  */
 import { ResponseCode } from '@flashsale/mq/protocol';
 import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager';
-import { READ_WRITE } from '../topic/perm-name';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
-import {
-  DLQ_NUMS_PER_GROUP,
-  RETRY_GROUP_TOPIC_PREFIX,
-  dlqTopicOf,
-  isRetryTopic,
-} from '../topic/topic-validator';
+import { RETRY_GROUP_TOPIC_PREFIX, isRetryTopic } from '../topic/topic-validator';
+import { ensureDeadLetterTopic } from './dead-letter-queue';
 
 /** Header version from which the request's maxReconsumeTimes is trusted (MQVersion V3_4_9). */
-const MAX_RECONSUME_TIMES_IN_HEADER_SINCE = 121;
+export const MAX_RECONSUME_TIMES_IN_HEADER_SINCE = 121;
+
+/** The retry limit: the request's own maxReconsumeTimes from V3_4_9 on, else the group's retryMaxTimes. */
+export function maxReconsumeTimesOf(
+  requestVersion: number,
+  headerMaxReconsumeTimes: number | undefined,
+  groupRetryMaxTimes: number,
+): number {
+  const trustHeader =
+    requestVersion >= MAX_RECONSUME_TIMES_IN_HEADER_SINCE && headerMaxReconsumeTimes !== undefined;
+  return trustHeader ? (headerMaxReconsumeTimes as number) : groupRetryMaxTimes;
+}
 
 export type RetryRouting =
   | { kind: 'DELIVER'; topic: string; queueId: number; clearDelay: boolean }
@@ -55,12 +63,13 @@ export function routeRetryMessage(
       remark: `subscription group not exist, ${group}`,
     };
   }
-  const trustHeader =
-    request.requestVersion >= MAX_RECONSUME_TIMES_IN_HEADER_SINCE && request.maxReconsumeTimes !== undefined;
-  const maxReconsumeTimes = trustHeader ? (request.maxReconsumeTimes as number) : groupConfig.retryMaxTimes;
+  const maxReconsumeTimes = maxReconsumeTimesOf(
+    request.requestVersion,
+    request.maxReconsumeTimes,
+    groupConfig.retryMaxTimes,
+  );
   if ((request.reconsumeTimes ?? 0) < maxReconsumeTimes) return unchanged;
 
-  const dlqTopic = dlqTopicOf(group);
-  topics.createTopicInSendMessageBackMethod(dlqTopic, DLQ_NUMS_PER_GROUP, READ_WRITE, 0);
-  return { kind: 'DELIVER', topic: dlqTopic, queueId: 0, clearDelay: true };
+  const dlq = ensureDeadLetterTopic(topics, group);
+  return { kind: 'DELIVER', topic: dlq.topicName, queueId: 0, clearDelay: true };
 }

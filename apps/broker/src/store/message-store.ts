@@ -401,6 +401,18 @@ export class MessageStore {
     return entry ? this.storeTimestampAt(entry.commitLogOffset) : -1;
   }
 
+  /**
+   * One ConsumeQueue entry (commit-log offset, size, tagsCode), or undefined past the end. The
+   * schedule and timer services read delivery times from tagsCode without touching the CommitLog.
+   */
+  getConsumeQueueEntry(
+    topic: string,
+    queueId: number,
+    offset: number,
+  ): { commitLogOffset: number; size: number; tagsCode: number } | undefined {
+    return this.consumeQueues.find(topic, queueId)?.getEntry(offset);
+  }
+
   getEarliestMessageTime(topic: string, queueId: number): number {
     return this.getMessageStoreTimestamp(topic, queueId, this.getMinOffsetInQueue(topic, queueId));
   }

@@ -25,6 +25,7 @@ import {
   REPLY_TOPIC_POSTFIX,
   SCHEDULE_TOPIC,
   SELF_TEST_TOPIC,
+  TIMER_TOPIC,
 } from './topic-validator';
 
 /** RocketMQ's `TopicConfig` constructor defaults. */
@@ -104,6 +105,7 @@ export class TopicConfigManager {
         writeQueueNums: SCHEDULE_QUEUE_NUMS,
       }),
     );
+    this.addBuiltIn(newTopicConfig(TIMER_TOPIC, { readQueueNums: 1, writeQueueNums: 1 }));
     this.addBuiltIn(
       newTopicConfig(`${c.brokerClusterName}_${REPLY_TOPIC_POSTFIX}`, {
         readQueueNums: 1,

@@ -8,6 +8,8 @@
  */
 export const AUTO_CREATE_TOPIC_KEY_TOPIC = 'TBW102';
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+/** 5.x timer messages wait in this topic's queue 0 until the timing wheel delivers them. */
+export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
 export const BENCHMARK_TOPIC = 'BenchmarkTest';
 export const SELF_TEST_TOPIC = 'SELF_TEST_TOPIC';
 export const OFFSET_MOVED_EVENT = 'OFFSET_MOVED_EVENT';
@@ -30,6 +32,7 @@ const VALID_TOPIC_PATTERN_TEXT = '^[%|a-zA-Z0-9_-]+$';
 const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
   AUTO_CREATE_TOPIC_KEY_TOPIC,
   SCHEDULE_TOPIC,
+  TIMER_TOPIC,
   BENCHMARK_TOPIC,
   RMQ_SYS_TRANS_HALF_TOPIC,
   RMQ_SYS_TRACE_TOPIC,
@@ -42,6 +45,7 @@ const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
 /** Topics only the broker itself writes to; a producer sending there gets NO_PERMISSION. */
 const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
   SCHEDULE_TOPIC,
+  TIMER_TOPIC,
   RMQ_SYS_TRANS_HALF_TOPIC,
   RMQ_SYS_TRANS_OP_HALF_TOPIC,
   TRANS_CHECK_MAX_TIME_TOPIC,

@@ -36,6 +36,8 @@ declare module 'ali-ons' {
     parallelConsumeLimit?: number;
     brokerSuspendMaxTimeMillis?: number;
     consumerTimeoutMillisWhenSuspend?: number;
+    /** Default 16; sent as maxReconsumeTimes with every CONSUMER_SEND_MSG_BACK. */
+    maxReconsumeTimes?: number;
   }
 
   export class Message {
@@ -51,6 +53,16 @@ declare module 'ali-ons' {
     get keys(): string | undefined;
     set keys(value: string[]);
     properties: Record<string, string>;
+    /** Set on the broker: how many times this message was given back before this delivery. */
+    reconsumeTimes: number;
+    bornTimestamp: number;
+    storeTimestamp: number;
+    commitLogOffset: number;
+    /** The DELAY property (a delay level; 0 = none). */
+    delayTimeLevel: number;
+    /** RETRY_TOPIC: the original topic of a retried message. */
+    readonly retryTopic: string | undefined;
+    readonly originMessageId: string | undefined;
   }
 
   export interface SendResult {
