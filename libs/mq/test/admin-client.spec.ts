@@ -1,5 +1,5 @@
 /** The admin client against a real NameServer and broker. */
-import { AdminClient, Producer, PushConsumer } from '../src';
+import { AdminClient, Producer, PushConsumer } from '@flashsale/mq';
 import { type TestCluster, startTestCluster, uniqueName, waitFor } from './support/client-test-helpers';
 
 let cluster: TestCluster;

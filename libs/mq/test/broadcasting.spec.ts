@@ -1,7 +1,7 @@
 /** Broadcasting groups: every member gets every message and keeps its offsets in a local file. */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { AdminClient, Producer, PushConsumer, type MessageExt } from '../src';
+import { AdminClient, Producer, PushConsumer, type MessageExt } from '@flashsale/mq';
 import {
   type TestCluster,
   type TestDir,

@@ -2,7 +2,7 @@
  * Clustering consumer groups against a real broker: rebalance splits the queues, a leaving member's
  * queues move to the others at the committed offsets, and a restarted member resumes where it stopped.
  */
-import { AdminClient, Producer, PushConsumer, type MessageExt } from '../src';
+import { AdminClient, Producer, PushConsumer, type MessageExt } from '@flashsale/mq';
 import {
   type TestCluster,
   sleep,

@@ -2,7 +2,7 @@
  * Failure handling over real TCP: connect backoff, NameServer failover, and a producer retrying on the
  * other broker when one broker of the topic is gone.
  */
-import { AdminClient, Producer, RemotingClient, RemotingConnectionError, createRequest } from '../src';
+import { AdminClient, Producer, RemotingClient, RemotingConnectionError, createRequest } from '@flashsale/mq';
 import { type TestCluster, startTestCluster, uniqueName, unusedPort } from './support/client-test-helpers';
 
 describe('RemotingClient', () => {

@@ -9,7 +9,7 @@ import {
   hashSelector,
   javaStringHashCode,
   type MessageExt,
-} from '../src';
+} from '@flashsale/mq';
 import { type TestCluster, startTestCluster, uniqueName, waitFor } from './support/client-test-helpers';
 
 let cluster: TestCluster;
@@ -126,10 +126,10 @@ describe('producer → push consumer', () => {
 
     const received: MessageExt[] = [];
     await startConsumer(topic, 'TagA || TagB', received);
-    await waitFor(
-      () => received.some((message) => message.body.toString() === 'last'),
-      'the last TagA message',
-    );
+    // Queues are consumed in parallel, so "last" may arrive before the others: wait for all five,
+    // then give a wrongly delivered TagC/TagD message time to show up too.
+    await waitFor(() => received.length >= 5, 'the five TagA/TagB messages');
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const bodies = received.map((message) => message.body.toString()).sort();
     expect(bodies).toEqual(['last', 'm0', 'm1', 'm4', 'm6']);
     expect(received.every((message) => message.tags === 'TagA' || message.tags === 'TagB')).toBe(true);

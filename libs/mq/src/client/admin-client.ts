@@ -8,22 +8,37 @@
  * consumer lag?" — per queue, the broker's max offset minus the group's committed offset. "How do you
  * find a message?" — by offset msgId (it encodes the broker address and commit-log offset:
  * VIEW_MESSAGE_BY_ID) or by key through every broker's IndexFile (QUERY_MESSAGE).
+ * "死信队列的使用场景？" (What is the dead-letter queue for?) — it parks a group's messages that failed
+ * every retry; `queryDeadLetterMessages` reads %DLQ%<group> (a PULL as the tools group TOOLS_CONSUMER,
+ * which the broker lets read the write-only DLQ) and `resendDeadLetterMessage` sends one back to its
+ * original topic as a new message once the cause is fixed.
  */
 import {
   MessageConst,
+  PullSysFlag,
+  ResponseCode,
   decodeOffsetMessageId,
+  decodeStoredMessages,
   formatSocketAddress,
   splitKeys,
   type ClusterInfo,
   type MessageRecord,
   type TopicRouteData,
 } from '../protocol';
-import { MQClientError } from './client-errors';
+import { MQClientError, errorMessage } from './client-errors';
 import { type ClientLogger } from './client-logger';
-import { type MessageExt, type MessageQueue, compareMessageQueues } from './message';
+import {
+  type Message,
+  type MessageExt,
+  type MessageQueue,
+  type SendResult,
+  compareMessageQueues,
+} from './message';
 import { toMessageExt, validateTopic } from './message-encoding';
 import { MASTER_ID, buildSubscribeQueues } from './topic-route-cache';
 import { MQClientInstance } from './mq-client-instance';
+import { Producer } from './producer';
+import { buildSubscriptionData } from './subscription';
 
 export interface AdminClientOptions {
   nameServer: string;
@@ -59,10 +74,55 @@ export interface ConsumeStats {
 
 const ROUTE_POLL_MILLIS = 100;
 
+/** RocketMQ's MixAll.TOOLS_CONSUMER_GROUP: admin tools read with it (the broker lets it pull a DLQ). */
+export const TOOLS_CONSUMER_GROUP = 'TOOLS_CONSUMER';
+/** The producer group that re-sends dead letters. */
+export const DLQ_RESEND_PRODUCER_GROUP = 'TOOLS_DLQ_RESEND_PRODUCER';
+
+export function deadLetterTopicOf(consumerGroup: string): string {
+  return `%DLQ%${consumerGroup}`;
+}
+
+/** Properties the broker or a consumer added on the way to the DLQ; a re-sent message starts clean. */
+const NOT_RESENT_PROPERTIES: ReadonlySet<string> = new Set([
+  MessageConst.UNIQ_KEY,
+  MessageConst.WAIT,
+  MessageConst.DELAY,
+  MessageConst.TAGS,
+  MessageConst.KEYS,
+  MessageConst.RETRY_TOPIC,
+  MessageConst.REAL_TOPIC,
+  MessageConst.REAL_QID,
+  MessageConst.RECONSUME_TIME,
+  MessageConst.MAX_RECONSUME_TIMES,
+  MessageConst.TRAN_MSG,
+  MessageConst.PGROUP,
+  MessageConst.TRAN_PREPARED_QUEUE_OFFSET,
+  MessageConst.TRANSACTION_CHECK_TIMES,
+  MessageConst.MIN_OFFSET,
+  MessageConst.MAX_OFFSET,
+  MessageConst.CONSUME_START_TIME,
+  MessageConst.CLUSTER,
+  MessageConst.TIMER_DELIVER_MS,
+  MessageConst.TIMER_DELAY_SEC,
+  MessageConst.TIMER_DELAY_MS,
+  MessageConst.TIMER_OUT_MS,
+  MessageConst.TIMER_ENQUEUE_MS,
+  MessageConst.TIMER_DEQUEUE_MS,
+  MessageConst.TIMER_ROLL_TIMES,
+  MessageConst.DLQ_ORIGIN_TOPIC,
+  MessageConst.DLQ_ORIGIN_MESSAGE_ID,
+]);
+
+export interface QueryDeadLetterOptions {
+  /** At most this many messages, oldest first (default 32). */
+  maxNum?: number;
+}
+
 export class AdminClient {
   private readonly instance: MQClientInstance;
 
-  constructor(options: AdminClientOptions) {
+  constructor(private readonly options: AdminClientOptions) {
     this.instance = new MQClientInstance({
       nameServer: options.nameServer,
       instanceName: `admin-${process.pid}`,
@@ -191,7 +251,127 @@ export class AdminClient {
     return this.instance.api.getConsumerIdList(addr, group);
   }
 
+  /**
+   * The messages in a group's dead-letter queue %DLQ%<group>, oldest first. Each keeps its original
+   * msgId (UNIQ_KEY), keys, tags and properties; RETRY_TOPIC names the topic it was first sent to,
+   * reconsumeTimes how often it failed. Read with PULL_MESSAGE as TOOLS_CONSUMER (no offset committed).
+   */
+  async queryDeadLetterMessages(group: string, options: QueryDeadLetterOptions = {}): Promise<MessageExt[]> {
+    const topic = deadLetterTopicOf(group);
+    const maxNum = options.maxNum ?? 32;
+    const route = await this.instance.updateTopicRoute(topic);
+    if (route === undefined) return [];
+    const found: MessageExt[] = [];
+    // The DLQ is write-only (perm 2), so its queues are not "subscribe queues": list them from queueDatas.
+    for (const queueData of route.queueDatas) {
+      for (
+        let queueId = 0;
+        queueId < Math.max(queueData.readQueueNums, queueData.writeQueueNums);
+        queueId++
+      ) {
+        if (found.length >= maxNum) break;
+        const mq = { topic, brokerName: queueData.brokerName, queueId };
+        found.push(...(await this.readQueue(mq, maxNum - found.length)));
+      }
+    }
+    return found.sort((a, b) => a.storeTimestamp - b.storeTimestamp).slice(0, maxNum);
+  }
+
+  /**
+   * Sends a dead letter back to its original topic (RETRY_TOPIC) as a new message: same body, flag,
+   * tags, keys and user properties (ORIGIN_MESSAGE_ID still points at the first delivery), a new msgId.
+   * `msgId` is the dead letter's msgId (UNIQ_KEY) or its offset msgId.
+   */
+  async resendDeadLetterMessage(group: string, msgId: string): Promise<SendResult> {
+    const dead = await this.findDeadLetter(group, msgId);
+    const topic = dead.properties[MessageConst.RETRY_TOPIC];
+    if (topic === undefined) {
+      throw new MQClientError(
+        'ILLEGAL_ARGUMENT',
+        `dead letter ${msgId} has no RETRY_TOPIC: its original topic is unknown`,
+      );
+    }
+    const properties: Record<string, string> = {};
+    for (const [name, value] of Object.entries(dead.properties)) {
+      if (!NOT_RESENT_PROPERTIES.has(name)) properties[name] = value;
+    }
+    properties[MessageConst.ORIGIN_MESSAGE_ID] ??= dead.msgId;
+    const message: Message = {
+      topic,
+      body: dead.body,
+      flag: dead.flag,
+      tags: dead.tags,
+      keys: dead.keys,
+      properties,
+    };
+    const producer = new Producer({
+      nameServer: this.options.nameServer,
+      producerGroup: DLQ_RESEND_PRODUCER_GROUP,
+      instanceName: `admin-resend-${process.pid}`,
+      logger: this.options.logger,
+    });
+    await producer.start();
+    try {
+      return await producer.send(message);
+    } finally {
+      await producer.shutdown();
+    }
+  }
+
   // --- internals ---------------------------------------------------------------------------------------
+
+  /** Up to `maxNum` messages of one queue from its min offset: non-suspending pulls, nothing committed. */
+  private async readQueue(mq: MessageQueue, maxNum: number): Promise<MessageExt[]> {
+    const addr = await this.instance.findBrokerAddr(mq.brokerName, mq.topic);
+    const subscription = buildSubscriptionData(mq.topic, '*');
+    let offset = await this.instance.api.getMinOffset(addr, mq.topic, mq.queueId);
+    const messages: MessageExt[] = [];
+    while (messages.length < maxNum) {
+      const result = await this.instance.api.pullMessage(
+        addr,
+        {
+          consumerGroup: TOOLS_CONSUMER_GROUP,
+          topic: mq.topic,
+          queueId: mq.queueId,
+          queueOffset: offset,
+          maxMsgNums: Math.min(32, maxNum - messages.length),
+          sysFlag: PullSysFlag.SUBSCRIPTION,
+          commitOffset: 0,
+          suspendTimeoutMillis: 0,
+          subscription: subscription.subString,
+          subVersion: subscription.subVersion,
+          expressionType: 'TAG',
+        },
+        10_000,
+      );
+      if (result.code !== ResponseCode.SUCCESS || result.body === undefined) break;
+      const records = decodeStoredMessages(result.body);
+      if (records.length === 0) break;
+      for (const record of records) messages.push(toMessageExt(record, mq.brokerName));
+      offset = result.header.nextBeginOffset;
+    }
+    return messages;
+  }
+
+  private async findDeadLetter(group: string, msgId: string): Promise<MessageExt> {
+    const topic = deadLetterTopicOf(group);
+    const byKey = await this.queryMessageByUniqKey(topic, msgId).catch(() => []);
+    if (byKey.length > 0) return byKey[byKey.length - 1];
+    let viewed: MessageExt | undefined;
+    try {
+      viewed = await this.viewMessage(msgId);
+    } catch (error) {
+      this.instance.logger.debug(
+        `${msgId} is not an offset msgId of a reachable broker: ${errorMessage(error)}`,
+      );
+    }
+    if (viewed !== undefined && viewed.topic === topic) return viewed;
+    // The index may lag behind the store (or be off): scan the queue.
+    const scanned = await this.queryDeadLetterMessages(group, { maxNum: 10_000 });
+    const match = scanned.find((message) => message.msgId === msgId || message.offsetMsgId === msgId);
+    if (match === undefined) throw new MQClientError('ILLEGAL_ARGUMENT', `no message ${msgId} in ${topic}`);
+    return match;
+  }
 
   private async queryMessage(
     topic: string,

@@ -44,6 +44,12 @@ export function validateMessage(message: Message, body: Buffer, maxMessageSize: 
   if (level !== undefined && (!Number.isInteger(level) || level < 0 || level > MAX_DELAY_LEVEL)) {
     throw new MQClientError('ILLEGAL_ARGUMENT', `delayTimeLevel must be 0..${MAX_DELAY_LEVEL}, got ${level}`);
   }
+  for (const field of ['deliverTimeMs', 'delayTimeMs'] as const) {
+    const value = message[field];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new MQClientError('ILLEGAL_ARGUMENT', `${field} must be a non-negative integer, got ${value}`);
+    }
+  }
 }
 
 export function validateTopic(topic: string): void {
@@ -57,25 +63,61 @@ export function validateTopic(topic: string): void {
 
 /**
  * The properties string of an outgoing message, built by concatenation (no intermediate object):
- * user properties, then TAGS, KEYS, DELAY, WAIT=true and the UNIQ_KEY.
+ * user properties, then TAGS, KEYS, DELAY, the timer properties, WAIT and the UNIQ_KEY. A user
+ * property with the name of one the encoder writes itself (a copy of a consumed message's properties,
+ * e.g. when re-sending it) is left out, so that no name appears twice on the wire; WAIT keeps the
+ * user's value.
  */
 export function encodeMessageProperties(message: Message, uniqKey: string): string {
   let out = '';
+  let wait = 'true';
+  const keys = joinMessageKeys(message.keys);
   const user = message.properties;
   if (user !== undefined) {
     for (const name in user) {
       const value = user[name];
       if (value === undefined || value === null || value === '' || name === '') continue;
+      if (name === MessageConst.WAIT) {
+        wait = value;
+        continue;
+      }
+      if (isWrittenByEncoder(name, message, keys)) continue;
       out += name + SOH + value + STX;
     }
   }
   if (message.tags) out += MessageConst.TAGS + SOH + message.tags + STX;
-  const keys = joinMessageKeys(message.keys);
   if (keys) out += MessageConst.KEYS + SOH + keys + STX;
-  if (message.delayTimeLevel) out += MessageConst.DELAY + SOH + message.delayTimeLevel + STX;
-  out += MessageConst.WAIT + SOH + 'true' + STX;
+  if (message.delayTimeLevel) {
+    out += MessageConst.DELAY + SOH + message.delayTimeLevel + STX;
+  } else {
+    // A delay level wins over a timer (the broker would drop the timer properties anyway).
+    if (message.delayTimeMs !== undefined)
+      out += MessageConst.TIMER_DELAY_MS + SOH + message.delayTimeMs + STX;
+    if (message.deliverTimeMs !== undefined)
+      out += MessageConst.TIMER_DELIVER_MS + SOH + message.deliverTimeMs + STX;
+  }
+  out += MessageConst.WAIT + SOH + wait + STX;
   out += MessageConst.UNIQ_KEY + SOH + uniqKey;
   return out;
+}
+
+function isWrittenByEncoder(name: string, message: Message, keys: string): boolean {
+  switch (name) {
+    case MessageConst.UNIQ_KEY:
+      return true;
+    case MessageConst.TAGS:
+      return Boolean(message.tags);
+    case MessageConst.KEYS:
+      return keys.length > 0;
+    case MessageConst.DELAY:
+      return Boolean(message.delayTimeLevel);
+    case MessageConst.TIMER_DELAY_MS:
+      return message.delayTimeMs !== undefined;
+    case MessageConst.TIMER_DELIVER_MS:
+      return message.deliverTimeMs !== undefined;
+    default:
+      return false;
+  }
 }
 
 export function joinMessageKeys(keys: string | string[] | undefined): string {

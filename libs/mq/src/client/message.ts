@@ -19,8 +19,13 @@ export interface Message {
   delayTimeLevel?: number;
   /** The user flag, stored as-is. */
   flag?: number;
-  /** Reserved for 5.x timer messages (arbitrary delivery time); not sent yet. */
+  /**
+   * Timer message (RocketMQ 5.x): deliver at this epoch millisecond (TIMER_DELIVER_MS). The broker
+   * rounds it down to its wheel precision (1 s by default). A delayTimeLevel wins over it.
+   */
   deliverTimeMs?: number;
+  /** Timer message (RocketMQ 5.x): deliver this many ms after the broker stores it (TIMER_DELAY_MS). */
+  delayTimeMs?: number;
 }
 
 export type SendStatus = 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE';

@@ -20,7 +20,11 @@ import {
   type ClusterInfo,
   type ConsumerIdList,
   type ConsumerSendMsgBackRequestHeader,
+  type EndTransactionRequestHeader,
   type HeartbeatData,
+  type LockBatchRequestBody,
+  type LockBatchResponseBody,
+  type MessageQueue,
   type MessageRecord,
   type PullMessageRequestHeader,
   type PullMessageResponseHeader,
@@ -194,6 +198,45 @@ export class MQClientAPI {
   async consumerSendMessageBack(addr: string, header: ConsumerSendMsgBackRequestHeader): Promise<void> {
     const request = createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, toExtFields(header));
     expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  /**
+   * LOCK_BATCH_MQ (41): ask the broker to lock these queues for `clientId` (orderly consumption).
+   * Resolves with the queues the broker granted: free, expired, or already ours.
+   */
+  async lockBatchMQ(addr: string, body: LockBatchRequestBody, timeoutMillis = 1000): Promise<MessageQueue[]> {
+    const request = createRequest(RequestCode.LOCK_BATCH_MQ, {}, encodeJsonBody(body));
+    const response = await this.remoting.invoke(addr, request, timeoutMillis);
+    expectSuccess(response, addr);
+    if (response.body === undefined) return [];
+    return decodeJsonBody<LockBatchResponseBody>(response.body).lockOKMQSet ?? [];
+  }
+
+  /** UNLOCK_BATCH_MQ (42): give queue locks back (oneway, as Java does at rebalance and shutdown). */
+  unlockBatchMQOneway(addr: string, body: LockBatchRequestBody): Promise<void> {
+    return this.remoting.invokeOneway(
+      addr,
+      createRequest(RequestCode.UNLOCK_BATCH_MQ, {}, encodeJsonBody(body)),
+    );
+  }
+
+  /** UNLOCK_BATCH_MQ (42) waiting for the answer, so a shutdown knows the locks are gone. */
+  async unlockBatchMQ(addr: string, body: LockBatchRequestBody): Promise<void> {
+    const request = createRequest(RequestCode.UNLOCK_BATCH_MQ, {}, encodeJsonBody(body));
+    expectSuccess(await this.remoting.invoke(addr, request, this.timeoutMillis), addr);
+  }
+
+  // --- transactions ----------------------------------------------------------------------------------
+
+  /**
+   * END_TRANSACTION (37), oneway as in Java: commit (8), roll back (12) or "unknown" (0) a half message.
+   * Oneway because the broker's check-back repairs a lost answer; `remark` carries the text of a local
+   * transaction's exception, for the broker's log.
+   */
+  endTransactionOneway(addr: string, header: EndTransactionRequestHeader, remark?: string): Promise<void> {
+    const request = createRequest(RequestCode.END_TRANSACTION, toExtFields(header));
+    if (remark !== undefined) request.remark = remark;
+    return this.remoting.invokeOneway(addr, request);
   }
 
   // --- admin and lookups -----------------------------------------------------------------------------

@@ -55,8 +55,15 @@ export interface ClientConfig {
 export interface ProducerHandle {
   readonly group: string;
   publishedTopics(): Iterable<string>;
-  /** Broker asks about a half message (the transactional producer will implement it). */
-  checkTransactionState?(header: CheckTransactionStateRequestHeader, message: MessageRecord): void;
+  /**
+   * A broker asks about a half message (CHECK_TRANSACTION_STATE); `brokerAddr` is the connection it came
+   * on, where the END_TRANSACTION answer goes. The transactional producer implements it.
+   */
+  checkTransactionState?(
+    header: CheckTransactionStateRequestHeader,
+    message: MessageRecord,
+    brokerAddr: string,
+  ): void;
 }
 
 /** What a consumer registers: its heartbeat data and a way to make it rebalance now. */
@@ -114,7 +121,7 @@ export class MQClientInstance {
     this.namesrvIndex = Math.floor(Math.random() * this.namesrvAddrs.length);
     this.remoting = new RemotingClient({
       logger: this.logger,
-      onRequest: (request) => this.onServerRequest(request),
+      onRequest: (request, addr) => this.onServerRequest(request, addr),
     });
     this.api = new MQClientAPI(this.remoting, config.apiTimeoutMillis);
     this.pollInterval = config.pollNameServerInterval ?? POLL_NAME_SERVER_INTERVAL_MILLIS;
@@ -314,13 +321,13 @@ export class MQClientInstance {
 
   // --- requests from brokers -------------------------------------------------------------------------
 
-  private onServerRequest(request: RemotingCommand): RemotingCommand | undefined {
+  private onServerRequest(request: RemotingCommand, addr: string): RemotingCommand | undefined {
     switch (request.code) {
       case RequestCode.NOTIFY_CONSUMER_IDS_CHANGED:
         this.onConsumerIdsChanged(request);
         return undefined;
       case RequestCode.CHECK_TRANSACTION_STATE:
-        this.onCheckTransactionState(request);
+        this.onCheckTransactionState(request, addr);
         return undefined;
       default:
         // GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY, RESET_CONSUMER_CLIENT_OFFSET, ...: not yet.
@@ -340,7 +347,7 @@ export class MQClientInstance {
     this.consumers.get(consumerGroup)?.rebalanceNow();
   }
 
-  private onCheckTransactionState(request: RemotingCommand): void {
+  private onCheckTransactionState(request: RemotingCommand, addr: string): void {
     const header = parseCheckTransactionStateRequestHeader(request.extFields);
     const [message] = decodeStoredMessages(request.body ?? Buffer.alloc(0));
     if (message === undefined) return;
@@ -350,7 +357,7 @@ export class MQClientInstance {
       this.logger.warn(`CHECK_TRANSACTION_STATE for group ${group ?? '?'}: no transactional producer here`);
       return;
     }
-    producer.checkTransactionState(header, message);
+    producer.checkTransactionState(header, message, addr);
   }
 }
 

@@ -36,7 +36,13 @@ import {
   validateTopic,
 } from './message-encoding';
 import { type MessageQueueSelector, RoundRobinQueueSelector } from './message-queue-selector';
-import { DEFAULT_TOPIC, DEFAULT_TOPIC_QUEUE_NUMS, MQClientInstance } from './mq-client-instance';
+import {
+  DEFAULT_TOPIC,
+  DEFAULT_TOPIC_QUEUE_NUMS,
+  MQClientInstance,
+  type ProducerHandle,
+} from './mq-client-instance';
+import { isRetryTopic } from './subscription';
 import { type TopicPublishInfo } from './topic-route-cache';
 
 export interface ProducerOptions {
@@ -96,6 +102,9 @@ interface PreparedSend {
   batch: boolean;
   msgId: string;
   message: Message;
+  /** Header j / l: only for messages to a %RETRY% topic (a consumer's fallback send-back). */
+  reconsumeTimes: number;
+  maxReconsumeTimes: number | undefined;
 }
 
 const DEFAULT_TOPIC_QUEUE_NUMS_TEXT = String(DEFAULT_TOPIC_QUEUE_NUMS);
@@ -132,7 +141,7 @@ export class Producer {
   async start(): Promise<void> {
     if (this.state !== 'CREATED') throw new MQClientError('ALREADY_STARTED', `producer is ${this.state}`);
     const instance = MQClientInstance.getOrCreate(this.options);
-    instance.registerProducer({ group: this.producerGroup, publishedTopics: () => this.topics });
+    instance.registerProducer(this.producerHandle());
     instance.start();
     this.instance = instance;
     this.state = 'RUNNING';
@@ -147,13 +156,35 @@ export class Producer {
 
   /** Sends one message and resolves with the broker's answer (retries on another broker on failure). */
   send(message: Message, options: SendOptions = {}): Promise<SendResult> {
+    return this.sendWithSysFlag(message, 0, options);
+  }
+
+  // --- for subclasses (the transactional producer) -------------------------------------------------------
+
+  /** What this producer registers with its client instance (heartbeats carry the group). */
+  protected producerHandle(): ProducerHandle {
+    return { group: this.producerGroup, publishedTopics: () => this.topics };
+  }
+
+  /** `send` with extra sysFlag bits, e.g. TRANSACTION_PREPARED for a half message. */
+  protected sendWithSysFlag(
+    message: Message,
+    sysFlag: number,
+    options: SendOptions = {},
+  ): Promise<SendResult> {
     let prepared: PreparedSend;
     try {
       prepared = this.prepare(message);
     } catch (error) {
       return Promise.reject(error);
     }
+    prepared.sysFlag |= sysFlag;
     return this.sendPrepared(prepared, options);
+  }
+
+  /** The started client instance; throws NOT_STARTED / SHUT_DOWN otherwise. */
+  protected clientInstance(): MQClientInstance {
+    return this.running();
   }
 
   /** Sends without waiting for the broker (no SendResult, no retry); resolves once written to the socket. */
@@ -184,18 +215,35 @@ export class Producer {
     this.running();
     const raw = toBodyBuffer(message.body);
     validateMessage(message, raw, this.maxMessageSize);
-    const msgId = this.idGenerator.next();
+    // A copy of a consumed message keeps its UNIQ_KEY, as Java's setUniqID does (only if absent).
+    const msgId = message.properties?.[MessageConst.UNIQ_KEY] || this.idGenerator.next();
     const { body, sysFlag } = compressBodyIfLarge(raw, this.compressOver);
+    let reconsumeTimes = 0;
+    let maxReconsumeTimes: number | undefined;
+    let encoded = message;
+    // Java moves these two properties into the header for retry topics; the broker's DLQ decision
+    // (reconsumeTimes >= max) reads the header.
+    if (isRetryTopic(message.topic) && message.properties !== undefined) {
+      const properties = { ...message.properties };
+      reconsumeTimes = Number(properties[MessageConst.RECONSUME_TIME] ?? 0) || 0;
+      const max = properties[MessageConst.MAX_RECONSUME_TIMES];
+      if (max !== undefined && max !== '') maxReconsumeTimes = Number(max);
+      delete properties[MessageConst.RECONSUME_TIME];
+      delete properties[MessageConst.MAX_RECONSUME_TIMES];
+      encoded = { ...message, properties };
+    }
     return {
       topic: message.topic,
       code: RequestCode.SEND_MESSAGE_V2,
       body,
       sysFlag,
       flag: message.flag ?? 0,
-      properties: encodeMessageProperties(message, msgId),
+      properties: encodeMessageProperties(encoded, msgId),
       batch: false,
       msgId,
       message,
+      reconsumeTimes,
+      maxReconsumeTimes,
     };
   }
 
@@ -235,6 +283,8 @@ export class Producer {
       batch: true,
       msgId: ids.join(','),
       message: messages[0],
+      reconsumeTimes: 0,
+      maxReconsumeTimes: undefined,
     };
   }
 
@@ -252,11 +302,12 @@ export class Producer {
       f: String(prepared.sysFlag),
       g: String(Date.now()),
       h: String(prepared.flag),
-      j: '0',
+      j: prepared.reconsumeTimes === 0 ? '0' : String(prepared.reconsumeTimes),
       k: 'false',
       m: prepared.batch ? 'true' : 'false',
     };
     if (prepared.properties.length > 0) ext.i = prepared.properties;
+    if (prepared.maxReconsumeTimes !== undefined) ext.l = String(prepared.maxReconsumeTimes);
     return ext;
   }
 

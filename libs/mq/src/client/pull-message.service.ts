@@ -6,7 +6,9 @@
  * 32 messages with the SUSPEND flag; when there is nothing new the broker holds the request for up to
  * 15 s and answers as soon as a message arrives, so delivery is near-instant without busy polling.
  * Flow control is on the client: while a queue holds more than 1000 messages or 100 MiB not yet
- * consumed, its next pull waits 50 ms.
+ * consumed, its next pull waits 50 ms. An orderly clustering consumer pulls a queue only while it holds
+ * the queue's broker lock, and its first pull after locking starts at the offset the broker has (the
+ * previous owner persisted it before unlocking).
  */
 import {
   PullSysFlag,
@@ -44,6 +46,10 @@ export interface PullServiceOptions {
   pullThresholdForQueue: number;
   pullThresholdSizeForQueue: number;
   logger: ClientLogger;
+  /** Orderly clustering consumption: pull only locked queues, re-read the offset after locking. */
+  orderly?: boolean;
+  /** The broker's committed offset (or consumeFromWhere) of a queue; < 0 when it cannot be read now. */
+  computePullFromWhere?(mq: MessageQueue): Promise<number>;
   /** Hands pulled messages to consumption. */
   deliver(messages: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void;
   /** False once the consumer is stopping: loops end after their current pull. */
@@ -76,7 +82,24 @@ export class PullMessageService {
   private async loop(mq: MessageQueue, pq: ProcessQueue, startOffset: number): Promise<void> {
     const { options } = this;
     let nextOffset = startOffset;
+    const needsLock = options.orderly === true && options.messageModel === 'CLUSTERING';
+    let previouslyLocked = false;
     while (this.active(pq)) {
+      if (needsLock) {
+        if (!pq.locked) {
+          await this.sleep(PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+          continue;
+        }
+        if (!previouslyLocked && options.computePullFromWhere !== undefined) {
+          const offset = await options.computePullFromWhere(mq);
+          if (offset < 0) {
+            await this.sleep(PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION);
+            continue;
+          }
+          nextOffset = offset;
+        }
+        previouslyLocked = true;
+      }
       if (pq.msgCount > options.pullThresholdForQueue || pq.msgSize > options.pullThresholdSizeForQueue) {
         await this.sleep(PULL_TIME_DELAY_MILLS_WHEN_FLOW_CONTROL);
         continue;

@@ -8,6 +8,10 @@
  * member every queue and keeps offsets in a local file. "Does RocketMQ deliver exactly once?" — no:
  * offsets are committed after consumption, periodically, at the smallest unfinished offset, so a crash
  * or rebalance redelivers a window of messages; listeners must be idempotent.
+ *
+ * Two listener kinds, as in Java: `registerMessageListener` (concurrent; failures go through
+ * %RETRY%<group> with growing delays, then the DLQ) and `registerMessageListenerOrderly` (one call per
+ * queue at a time under the queue's broker lock; failures suspend the queue and retry in place).
  */
 import {
   type ConsumeFromWhere,
@@ -21,8 +25,18 @@ import { allocateMessageQueueAveragely } from './allocate-message-queue-averagel
 import {
   ConsumeMessageConcurrentlyService,
   DEFAULT_MAX_RECONSUME_TIMES,
+  LOCAL_RECONSUME_DELAY_MILLIS,
   type MessageListenerConcurrently,
 } from './consume-message-concurrently.service';
+import {
+  ConsumeMessageOrderlyService,
+  DEFAULT_ORDERLY_MAX_RECONSUME_TIMES,
+  MAX_TIME_CONSUME_CONTINUOUSLY_MILLIS,
+  SUSPEND_CURRENT_QUEUE_TIME_MILLIS,
+  type MessageListenerOrderly,
+} from './consume-message-orderly.service';
+import { InnerProducerLease } from './client-inner-producer';
+import { type Message, type SendResult } from './message';
 import { LocalFileOffsetStore, defaultOffsetStoreDir } from './local-file-offset-store';
 import { type MessageQueue, messageQueueKey } from './message';
 import { MQClientInstance } from './mq-client-instance';
@@ -34,6 +48,11 @@ import {
   REBALANCE_INTERVAL_MILLIS,
   RebalanceService,
 } from './rebalance-service';
+import {
+  REBALANCE_LOCK_INTERVAL_MILLIS,
+  REBALANCE_LOCK_MAX_LIVE_TIME_MILLIS,
+  RebalanceLockService,
+} from './rebalance-lock.service';
 import { RemoteBrokerOffsetStore } from './remote-broker-offset-store';
 import { buildSubscriptionData, isRetryTopic, retryTopicOf } from './subscription';
 
@@ -60,8 +79,24 @@ export interface PushConsumerOptions {
   pullThresholdSizeForQueue?: number;
   persistConsumerOffsetInterval?: number;
   rebalanceInterval?: number;
-  /** Sent with CONSUMER_SEND_MSG_BACK; after this many retries the broker moves a message to the DLQ. */
+  /**
+   * Concurrent: sent with CONSUMER_SEND_MSG_BACK; after this many retries the broker moves a message to
+   * the DLQ (default 16). Orderly: local retries before the message is sent toward the DLQ (default
+   * unlimited, Java's Integer.MAX_VALUE).
+   */
   maxReconsumeTimes?: number;
+  /** Concurrent: a listener call running longer than this has its messages sent back (default 15 min). */
+  consumeTimeoutMillis?: number;
+  /** Concurrent: delay before a message the broker could not take back is consumed again (5000). */
+  localReconsumeDelayMillis?: number;
+  /** Orderly: how long a queue pauses after SUSPEND_CURRENT_QUEUE_A_MOMENT (1000). */
+  suspendCurrentQueueTimeMillis?: number;
+  /** Orderly: one queue's run yields after this long (60 s). */
+  maxTimeConsumeContinuouslyMillis?: number;
+  /** Orderly: how often held queue locks are renewed (20 s). */
+  lockIntervalMillis?: number;
+  /** Orderly: our own lock counts as stale after this long without renewal (30 s). */
+  lockMaxLiveTimeMillis?: number;
   /** BROADCASTING only: directory of the local offset files (default ~/.rocketmq_offsets). */
   offsetStoreDir?: string;
   allocateStrategy?: AllocateMessageQueueStrategy;
@@ -72,16 +107,31 @@ export interface PushConsumerOptions {
 
 type ConsumerState = 'CREATED' | 'RUNNING' | 'STOPPING' | 'SHUT_DOWN';
 
+type RegisteredListener =
+  | { orderly: false; listener: MessageListenerConcurrently }
+  | { orderly: true; listener: MessageListenerOrderly };
+
+/** What the pull loop and shutdown need from either consume service. */
+interface ConsumeService {
+  start(): void;
+  submit: ConsumeMessageConcurrentlyService['submit'];
+  whenIdle(): Promise<void>;
+  stop(): void;
+}
+
 export class PushConsumer {
   readonly consumerGroup: string;
   private readonly messageModel: MessageModel;
   private readonly consumeFromWhere: PushConsumerFromWhere;
   private readonly logger: ClientLogger;
   private readonly subscriptions = new Map<string, SubscriptionData>();
-  private listener: MessageListenerConcurrently | undefined;
+  private listener: RegisteredListener | undefined;
   private instance: MQClientInstance | undefined;
   private offsetStore: OffsetStore | undefined;
-  private consumeService: ConsumeMessageConcurrentlyService | undefined;
+  private consumeService: ConsumeService | undefined;
+  private orderlyService: ConsumeMessageOrderlyService | undefined;
+  private lockService: RebalanceLockService | undefined;
+  private innerProducer: InnerProducerLease | undefined;
   private pullService: PullMessageService | undefined;
   private rebalance: RebalanceService | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
@@ -117,14 +167,29 @@ export class PushConsumer {
     if (this.state === 'RUNNING') void this.onSubscriptionChanged(undefined);
   }
 
+  /** Concurrent consumption: 'CONSUME_SUCCESS' or 'RECONSUME_LATER' (a thrown error counts as the latter). */
   registerMessageListener(listener: MessageListenerConcurrently): void {
-    this.listener = listener;
+    this.listener = { orderly: false, listener };
+  }
+
+  /**
+   * Orderly consumption: each queue is consumed serially, in offset order, while this consumer holds the
+   * queue's broker lock. Return 'SUCCESS' or 'SUSPEND_CURRENT_QUEUE_A_MOMENT' (a thrown error counts as
+   * the latter): the queue pauses and the same messages are consumed again.
+   */
+  registerMessageListenerOrderly(listener: MessageListenerOrderly): void {
+    this.listener = { orderly: true, listener };
+  }
+
+  /** True when the registered listener is orderly. */
+  get orderly(): boolean {
+    return this.listener?.orderly === true;
   }
 
   async start(): Promise<void> {
     if (this.state !== 'CREATED') throw new MQClientError('ALREADY_STARTED', `consumer is ${this.state}`);
-    const listener = this.listener;
-    if (listener === undefined)
+    const registered = this.listener;
+    if (registered === undefined)
       throw new MQClientError('ILLEGAL_ARGUMENT', 'registerMessageListener before start');
     const instance = MQClientInstance.getOrCreate(this.options);
     const retryTopic = retryTopicOf(this.consumerGroup);
@@ -140,17 +205,56 @@ export class PushConsumer {
     });
     this.instance = instance;
     this.offsetStore = offsetStore;
-    this.consumeService = new ConsumeMessageConcurrentlyService({
-      group: this.consumerGroup,
-      messageModel: this.messageModel,
-      listener,
-      consumeConcurrency: this.options.consumeConcurrency ?? 20,
-      consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
-      maxReconsumeTimes: this.options.maxReconsumeTimes ?? DEFAULT_MAX_RECONSUME_TIMES,
-      offsetStore,
-      instance,
-      logger: this.logger,
-    });
+    const innerProducer = new InnerProducerLease(this.options, instance);
+    this.innerProducer = innerProducer;
+    const publish = async (message: Message): Promise<SendResult> =>
+      (await innerProducer.producer()).send(message);
+    const orderlyClustering = registered.orderly && this.messageModel === 'CLUSTERING';
+    if (orderlyClustering) {
+      this.lockService = new RebalanceLockService({
+        group: this.consumerGroup,
+        instance,
+        logger: this.logger,
+        lockIntervalMillis: this.options.lockIntervalMillis ?? REBALANCE_LOCK_INTERVAL_MILLIS,
+        ownedQueues: () => this.rebalance?.processQueues.values() ?? [],
+      });
+    }
+    const lockService = this.lockService;
+    if (registered.orderly) {
+      this.orderlyService = new ConsumeMessageOrderlyService({
+        group: this.consumerGroup,
+        messageModel: this.messageModel,
+        listener: registered.listener,
+        consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
+        maxReconsumeTimes: this.options.maxReconsumeTimes ?? DEFAULT_ORDERLY_MAX_RECONSUME_TIMES,
+        suspendCurrentQueueTimeMillis:
+          this.options.suspendCurrentQueueTimeMillis ?? SUSPEND_CURRENT_QUEUE_TIME_MILLIS,
+        maxTimeConsumeContinuouslyMillis:
+          this.options.maxTimeConsumeContinuouslyMillis ?? MAX_TIME_CONSUME_CONTINUOUSLY_MILLIS,
+        lockMaxLiveTimeMillis: this.options.lockMaxLiveTimeMillis ?? REBALANCE_LOCK_MAX_LIVE_TIME_MILLIS,
+        offsetStore,
+        logger: this.logger,
+        lockQueue: (mq, pq) => lockService?.lock(mq, pq) ?? Promise.resolve(true),
+        publish,
+      });
+      this.consumeService = this.orderlyService;
+    } else {
+      this.consumeService = new ConsumeMessageConcurrentlyService({
+        group: this.consumerGroup,
+        messageModel: this.messageModel,
+        listener: registered.listener,
+        consumeConcurrency: this.options.consumeConcurrency ?? 20,
+        consumeMessageBatchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
+        maxReconsumeTimes: this.options.maxReconsumeTimes ?? DEFAULT_MAX_RECONSUME_TIMES,
+        offsetStore,
+        instance,
+        logger: this.logger,
+        publish,
+        localReconsumeDelayMillis: this.options.localReconsumeDelayMillis ?? LOCAL_RECONSUME_DELAY_MILLIS,
+        consumeTimeoutMillis: this.options.consumeTimeoutMillis,
+        processQueues: () => this.rebalance?.processQueues.values() ?? [],
+      });
+    }
     const consumeService = this.consumeService;
     this.pullService = new PullMessageService({
       group: this.consumerGroup,
@@ -165,6 +269,8 @@ export class PushConsumer {
       logger: this.logger,
       deliver: (messages, pq, mq) => consumeService.submit(messages, pq, mq),
       isRunning: () => this.state === 'RUNNING',
+      orderly: registered.orderly,
+      computePullFromWhere: (mq) => this.computePullFromWhere(mq),
     });
     const pullService = this.pullService;
     this.rebalance = new RebalanceService({
@@ -176,6 +282,7 @@ export class PushConsumer {
       interval: this.options.rebalanceInterval ?? REBALANCE_INTERVAL_MILLIS,
       logger: this.logger,
       computePullFromWhere: (mq) => this.computePullFromWhere(mq),
+      lockQueue: lockService === undefined ? undefined : (mq) => lockService.lock(mq),
       removeQueue: (mq, pq) => this.removeQueue(mq, pq),
       startQueue: (mq, pq, offset) => pullService.start(mq, pq, offset),
     });
@@ -188,7 +295,9 @@ export class PushConsumer {
       this.options.persistConsumerOffsetInterval ?? 5000,
     );
     this.persistTimer.unref();
+    consumeService.start();
     await this.rebalance.start();
+    lockService?.start();
   }
 
   /**
@@ -200,12 +309,19 @@ export class PushConsumer {
     this.state = 'STOPPING';
     if (this.persistTimer !== undefined) clearInterval(this.persistTimer);
     await this.rebalance?.stop();
+    this.lockService?.stop();
     this.pullService?.wakeAll();
+    // Orderly: no new call may start (the rest of a queue waits for its next owner); concurrent: the
+    // messages already handed to consumption are finished first.
+    if (this.orderlyService !== undefined) this.orderlyService.stop();
     await this.waitForConsumption();
     this.consumeService?.stop();
     await this.persistOffsets();
+    // Locks go only after the offsets are on the broker, so the next owner starts where we stopped.
+    await this.lockService?.unlock(this.assignedQueues, true);
     for (const { pq } of this.rebalance?.processQueues.values() ?? []) pq.dropped = true;
     this.state = 'SHUT_DOWN';
+    await this.innerProducer?.release();
     await this.instance?.unregisterConsumer(this.consumerGroup);
   }
 
@@ -283,12 +399,32 @@ export class PushConsumer {
     }
   }
 
-  /** Rebalance took the queue away: commit what was consumed so the next owner starts there. */
-  private async removeQueue(mq: MessageQueue, _pq: ProcessQueue): Promise<void> {
+  /**
+   * Rebalance took the queue away: commit what was consumed so the next owner starts there. Orderly:
+   * first let the call in progress on that queue finish, and release the lock only after the offset is
+   * on the broker — otherwise the next owner could consume the same messages at the same time.
+   */
+  private async removeQueue(mq: MessageQueue, pq: ProcessQueue): Promise<void> {
     const store = this.offsetStore;
     if (store === undefined) return;
-    await store.persist(mq);
-    store.removeOffset(mq);
+    const orderly = this.orderlyService;
+    const lockService = this.lockService;
+    if (orderly === undefined || lockService === undefined) {
+      await store.persist(mq);
+      store.removeOffset(mq);
+      return;
+    }
+    const release = async (): Promise<void> => {
+      // Assigned back to us meanwhile: the new process queue owns the offset entry and the lock.
+      if (this.rebalance?.processQueues.has(messageQueueKey(mq))) return;
+      await store.persist(mq);
+      store.removeOffset(mq);
+      await lockService.unlock([mq]);
+    };
+    const idle = orderly.whenQueueIdle(pq);
+    // Java waits up to 1 s for the queue's consume lock; a longer call releases the queue when it ends.
+    if (await settlesWithin(idle, UNLOCK_WAIT_MILLIS)) await release();
+    else void idle.then(release).catch(() => undefined);
   }
 
   private async persistOffsets(): Promise<void> {
@@ -311,4 +447,14 @@ export class PushConsumer {
     if (this.instance === undefined) throw new MQClientError('NOT_STARTED', 'consumer is not started');
     return this.instance;
   }
+}
+
+const UNLOCK_WAIT_MILLIS = 1000;
+
+async function settlesWithin(promise: Promise<unknown>, millis: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), millis)));
+  const settled = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -38,6 +38,11 @@ export interface RebalanceOptions {
   computePullFromWhere(mq: MessageQueue): Promise<number>;
   /** A queue was taken away: persist its offset and forget it. */
   removeQueue(mq: MessageQueue, pq: ProcessQueue): Promise<void>;
+  /**
+   * Orderly consumers: LOCK_BATCH_MQ a newly assigned queue before taking it; false = another client
+   * still holds it, so skip it until a later rebalance.
+   */
+  lockQueue?(mq: MessageQueue): Promise<boolean>;
   /** A queue was assigned: start pulling it. */
   startQueue(mq: MessageQueue, pq: ProcessQueue, offset: number): void;
 }
@@ -191,12 +196,23 @@ export class RebalanceService {
     }
     for (const [key, mq] of wanted) {
       if (this.table.has(key) || this.stopped) continue;
+      const locked = this.options.lockQueue === undefined ? false : await this.options.lockQueue(mq);
+      if (this.options.lockQueue !== undefined && !locked) {
+        this.options.logger.info(
+          `rebalance: ${key} is still locked by another consumer, skipping it for now`,
+        );
+        continue;
+      }
       const offset = await this.options.computePullFromWhere(mq);
       if (offset < 0 || this.stopped) {
         this.options.logger.warn(`rebalance: no start offset for ${key} now, will retry`);
         continue;
       }
       const pq = new ProcessQueue();
+      if (locked) {
+        pq.locked = true;
+        pq.lastLockTimestamp = Date.now();
+      }
       this.table.set(key, { mq, pq });
       this.options.logger.info(`rebalance: ${this.options.group} now owns ${key} from offset ${offset}`);
       this.options.startQueue(mq, pq, offset);

@@ -21,8 +21,11 @@ const MAX_BACKOFF_MILLIS = 5000;
 
 export interface RemotingClientOptions {
   logger?: ClientLogger;
-  /** Requests the server starts (NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE, ...). */
-  onRequest?: RemotingRequestHandler;
+  /**
+   * Requests the server starts (NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE, ...), with the
+   * address of the connection they came on (a check-back is answered to the broker that asked).
+   */
+  onRequest?: (request: RemotingCommand, addr: string) => ReturnType<RemotingRequestHandler>;
   connectTimeoutMillis?: number;
 }
 
@@ -97,9 +100,10 @@ export class RemotingClient {
       const message = `not reconnecting to ${addr} for another ${wait} ms: ${backoff.lastError.message}`;
       return Promise.reject(new RemotingConnectionError('CONNECT_FAILED', addr, message));
     }
+    const onRequest = this.options.onRequest;
     const attempt = RemotingConnection.connect(addr, {
       logger: this.logger,
-      onRequest: this.options.onRequest,
+      onRequest: onRequest === undefined ? undefined : (request) => onRequest(request, addr),
       connectTimeoutMillis: this.options.connectTimeoutMillis,
     }).then(
       (connection) => this.onConnected(addr, connection),

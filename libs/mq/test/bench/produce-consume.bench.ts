@@ -9,7 +9,7 @@ import { spawnBrokerProcess } from '../../../../apps/broker/test/support/broker-
 import { NamesrvController } from '../../../../apps/broker/src/namesrv/namesrv-controller';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { silentBrokerLogger } from '../../../../apps/broker/src/broker-logger';
-import { AdminClient, Producer, PushConsumer } from '../../src';
+import { AdminClient, Producer, PushConsumer } from '@flashsale/mq';
 import { makeTestDir, unusedPort } from '../support/client-test-helpers';
 
 async function main(): Promise<void> {
