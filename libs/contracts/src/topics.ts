@@ -13,6 +13,8 @@ export const Topics = {
   ORDER_CLOSED: 'flashsale_order_closed',
   /** Every status change of an order, sharded by order id so notify can consume them in order. */
   ORDER_STATUS: 'flashsale_order_status',
+  /** Inventory could not deduct stock for a created order; the order service cancels the order. */
+  STOCK_DEDUCT_FAILED: 'flashsale_stock_deduct_failed',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -22,6 +24,7 @@ export const ConsumerGroups = {
   INVENTORY_DEDUCT: 'inventory-deduct-consumer',
   INVENTORY_RELEASE: 'inventory-release-consumer',
   NOTIFY_STATUS: 'notify-status-consumer',
+  ORDER_DEDUCT_FAILED: 'order-deduct-failed-consumer',
 } as const;
 
 export const ProducerGroups = {

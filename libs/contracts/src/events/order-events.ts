@@ -37,3 +37,13 @@ export interface OrderStatusChangedEvent {
   status: OrderStatus;
   changedAt: string;
 }
+
+/** Body of a STOCK_DEDUCT_FAILED message: inventory refused to go negative for this order. */
+export interface StockDeductFailedEvent {
+  orderId: string;
+  saleId: string;
+  sku: string;
+  quantity: number;
+  reason: 'INSUFFICIENT_STOCK' | 'UNKNOWN_SKU';
+  failedAt: string;
+}
