@@ -21,6 +21,7 @@ import {
 import { createConsumeSideProcessors } from '../src/processors/consume-side-processors';
 import { RemotingServer } from '../src/remoting/remoting-server';
 import { MessageStore } from '../src/store';
+import { makeMessage } from '../src/store/store-test-fixtures';
 
 const COUNT = Number(process.argv[2] ?? 400_000);
 const BODY_BYTES = Number(process.argv[3] ?? 128);
@@ -28,22 +29,13 @@ const QUEUES = 4;
 const TOPIC = 'PullBench';
 
 function message(i: number, body: Buffer): MessageRecord {
-  return {
+  return makeMessage({
     topic: TOPIC,
     queueId: i % QUEUES,
-    flag: 0,
     body,
     properties: { TAGS: i % 2 === 0 ? 'TagA' : 'TagB', UNIQ_KEY: `U${i}` },
-    sysFlag: 0,
     bornTimestamp: Date.now(),
-    bornHost: { host: '10.0.0.1', port: 50000 },
-    storeTimestamp: 0,
-    storeHost: { host: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-    queueOffset: 0,
-    commitLogOffset: 0,
-  };
+  });
 }
 
 function pullRequest(

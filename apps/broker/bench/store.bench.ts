@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageRecord } from '@flashsale/mq/protocol';
 import { type FlushDiskType, MessageStore } from '../src/store';
+import { makeMessage } from '../src/store/store-test-fixtures';
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 const IN_FLIGHT = Number(process.argv[3] ?? 1000);
@@ -16,26 +17,17 @@ const QUEUES = 4;
 const TOPIC = 'BenchTopic';
 
 function message(i: number, body: Buffer): MessageRecord {
-  return {
+  return makeMessage({
     topic: TOPIC,
     queueId: i % QUEUES,
-    flag: 0,
     body,
     properties: {
       TAGS: 'TagA',
       KEYS: `order-${i}`,
       UNIQ_KEY: `0A0000010000${i.toString(16).toUpperCase().padStart(20, '0')}`,
     },
-    sysFlag: 0,
     bornTimestamp: Date.now(),
-    bornHost: { host: '10.0.0.1', port: 50000 },
-    storeTimestamp: 0,
-    storeHost: { host: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-    queueOffset: 0,
-    commitLogOffset: 0,
-  };
+  });
 }
 
 /**

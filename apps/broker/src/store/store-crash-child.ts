@@ -4,6 +4,7 @@
  * so every printed message must survive the SIGKILL the parent sends at a random moment.
  */
 import { MessageStore } from './message-store';
+import { makeMessage } from './store-test-fixtures';
 
 const IN_FLIGHT = 64;
 
@@ -24,22 +25,16 @@ async function main(dir: string, firstNumber: number): Promise<void> {
     const i = next++;
     const queueId = i % 4;
     void store
-      .putMessage({
-        topic: 'CrashTopic',
-        queueId,
-        flag: 0,
-        body: Buffer.from(`msg-${i}-${'x'.repeat(i % 300)}`),
-        properties: { KEYS: `key-${i}` },
-        sysFlag: 0,
-        bornTimestamp: Date.now(),
-        bornHost: { host: '127.0.0.1', port: 1 },
-        storeTimestamp: 0,
-        storeHost: { host: '127.0.0.1', port: 10911 },
-        reconsumeTimes: 0,
-        preparedTransactionOffset: 0,
-        queueOffset: 0,
-        commitLogOffset: 0,
-      })
+      .putMessage(
+        makeMessage({
+          topic: 'CrashTopic',
+          queueId,
+          body: Buffer.from(`msg-${i}-${'x'.repeat(i % 300)}`),
+          properties: { KEYS: `key-${i}` },
+          bornTimestamp: Date.now(),
+          bornHost: { host: '127.0.0.1', port: 1 },
+        }),
+      )
       .then((r) => {
         if (r.status === 'PUT_OK') {
           const a = r.appendResult!;
