@@ -134,6 +134,8 @@ async function main(): Promise<void> {
         max: latencies[latencies.length - 1],
       },
       clientCpuMicrosPerMessage: (cpu.user + cpu.system) / sentMeasured,
+      clientUserMicrosPerMessage: cpu.user / sentMeasured,
+      clientSystemMicrosPerMessage: cpu.system / sentMeasured,
       clientCpuPercentOfOneCore: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100,
       totalReceived: received,
     };
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
         `latency p50 ${f(result.latencyMs.p50)} ms, p90 ${f(result.latencyMs.p90)} ms, ` +
         `p99 ${f(result.latencyMs.p99)} ms, p99.9 ${f(result.latencyMs.p999)} ms, max ${f(result.latencyMs.max)} ms; ` +
         `client CPU ${result.clientCpuMicrosPerMessage.toFixed(1)} µs/msg ` +
+        `(user ${result.clientUserMicrosPerMessage.toFixed(1)}, system ${result.clientSystemMicrosPerMessage.toFixed(1)}) ` +
         `(${result.clientCpuPercentOfOneCore.toFixed(0)}% of a core); send errors ${sendErrors}\n`,
     );
     const outDir = path.join(WORKSPACE, 'load-tests/results');
