@@ -30,7 +30,9 @@ const env = {
   FORCE_COLOR: process.env.CI ? '0' : (process.env.FORCE_COLOR ?? '1'),
 };
 
-const nxArgs = ['nx', 'run-many', '-t', 'test', '--output-style=stream', '--parallel=2', ...extraArgs];
+// One project at a time: each Jest already runs its suites on a worker, and on a 2-core machine two
+// projects at once starve the timing-sensitive tests (long-polling latency, delay precision).
+const nxArgs = ['nx', 'run-many', '-t', 'test', '--output-style=stream', '--parallel=1', ...extraArgs];
 const exitCode = await new Promise((resolve) => {
   const child = spawn('npx', nxArgs, { stdio: 'inherit', env });
   const forward = (signal) => child.kill(signal);
