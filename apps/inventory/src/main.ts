@@ -1,9 +1,10 @@
 import { bootstrapService, loadServiceConfig } from '@flashsale/service-kit';
-import { AppModule } from './app.module';
 import { InventoryConfig } from './config/inventory.config';
+import { createInventoryApp, inventoryAppOptions } from './inventory-app';
 
 void bootstrapService({
   service: 'inventory',
   loadConfig: () => loadServiceConfig(InventoryConfig, process.env),
-  module: (config) => AppModule.forRoot(config),
+  create: createInventoryApp,
+  app: inventoryAppOptions,
 });

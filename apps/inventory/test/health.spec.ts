@@ -1,26 +1,18 @@
-import {
-  createServiceApp,
-  type Environment,
-  loadServiceConfig,
-  startTestService,
-  type TestService,
-} from '@flashsale/service-kit';
+import { type TestService } from '@flashsale/service-kit';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { InventoryConfig } from '../src/config/inventory.config';
-
-/** The inventory app exactly as main.ts builds it, configured from `env`. */
-const createInventoryApp = (env: Environment) =>
-  createServiceApp(AppModule.forRoot(loadServiceConfig(InventoryConfig, env)));
+import { type InventoryTestEnv, startInventoryTestEnv } from './support/inventory-test-env';
 
 describe('inventory service', () => {
+  let env: InventoryTestEnv;
   let service: TestService;
 
   beforeAll(async () => {
-    service = await startTestService('inventory', createInventoryApp);
-  });
+    // The app exactly as main.ts builds it (HTTP + consumers), against a spawned broker.
+    env = await startInventoryTestEnv();
+    service = env.service;
+  }, 120_000);
 
-  afterAll(() => service?.stop());
+  afterAll(() => env?.stop());
 
   it('creates its database and runs the migrations', async () => {
     const rows: { table_name: string }[] = await service.app
@@ -31,6 +23,7 @@ describe('inventory service', () => {
       'migrations',
       'processed_message',
       'product',
+      'stock_deduct_failure',
       'stock_movement',
     ]);
   });
@@ -48,13 +41,13 @@ describe('inventory service', () => {
     await expect(db.query(deduct)).rejects.toThrow(/stock_movement_once_per_order/);
   });
 
-  it('GET /health reports the database and Redis up', async () => {
+  it('GET /health reports the database, Redis and the broker up', async () => {
     const response = await fetch(`${service.url}/health`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' } },
+      details: { database: { status: 'up' }, redis: { status: 'up' }, broker: { status: 'up', brokers: 1 } },
     });
   });
 
@@ -67,5 +60,18 @@ describe('inventory service', () => {
 
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^process_cpu_user_seconds_total\{service="inventory"\} /m);
+  });
+
+  // Last: it stops the broker.
+  it('GET /health answers 503 with the broker down once no NameServer answers', async () => {
+    await env.broker.stop();
+
+    const response = await fetch(`${service.url}/health`);
+
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: 'error',
+      details: { database: { status: 'up' }, broker: { status: 'down' } },
+    });
   });
 });

@@ -1,9 +1,10 @@
 import { bootstrapService, loadServiceConfig } from '@flashsale/service-kit';
-import { AppModule } from './app.module';
 import { NotifyConfig } from './config/notify.config';
+import { createNotifyApp, notifyAppOptions } from './notify-app';
 
 void bootstrapService({
   service: 'notify',
   loadConfig: () => loadServiceConfig(NotifyConfig, process.env),
-  module: (config) => AppModule.forRoot(config),
+  create: createNotifyApp,
+  app: notifyAppOptions,
 });

@@ -1,26 +1,18 @@
-import {
-  createServiceApp,
-  type Environment,
-  loadServiceConfig,
-  startTestService,
-  type TestService,
-} from '@flashsale/service-kit';
+import { type TestService } from '@flashsale/service-kit';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { NotifyConfig } from '../src/config/notify.config';
-
-/** The notify app exactly as main.ts builds it, configured from `env`. */
-const createNotifyApp = (env: Environment) =>
-  createServiceApp(AppModule.forRoot(loadServiceConfig(NotifyConfig, env)));
+import { type NotifyTestEnv, startNotifyTestEnv } from './support/notify-test-env';
 
 describe('notify service', () => {
+  let env: NotifyTestEnv;
   let service: TestService;
 
   beforeAll(async () => {
-    service = await startTestService('notify', createNotifyApp);
-  });
+    // The app exactly as main.ts builds it (HTTP + the orderly consumer), against a spawned broker.
+    env = await startNotifyTestEnv();
+    service = env.service;
+  }, 120_000);
 
-  afterAll(() => service?.stop());
+  afterAll(() => env?.stop());
 
   it('creates its database and runs the migrations', async () => {
     const rows: { table_name: string }[] = await service.app
@@ -39,13 +31,13 @@ describe('notify service', () => {
     await expect(db.query(insert)).rejects.toThrow(/notification_once_per_status/);
   });
 
-  it('GET /health reports the database and Redis up', async () => {
+  it('GET /health reports the database, Redis and the broker up', async () => {
     const response = await fetch(`${service.url}/health`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' } },
+      details: { database: { status: 'up' }, redis: { status: 'up' }, broker: { status: 'up', brokers: 1 } },
     });
   });
 
@@ -58,5 +50,18 @@ describe('notify service', () => {
 
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^process_cpu_user_seconds_total\{service="notify"\} /m);
+  });
+
+  // Last: it stops the broker.
+  it('GET /health answers 503 with the broker down once no NameServer answers', async () => {
+    await env.broker.stop();
+
+    const response = await fetch(`${service.url}/health`);
+
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({
+      status: 'error',
+      details: { database: { status: 'up' }, broker: { status: 'down' } },
+    });
   });
 });

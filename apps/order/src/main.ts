@@ -1,11 +1,11 @@
 import { bootstrapService, loadServiceConfig } from '@flashsale/service-kit';
-import { AppModule } from './app.module';
+import { createOrderApp } from './app.factory';
 import { orderAppOptions } from './app.options';
 import { OrderConfig } from './config/order.config';
 
 void bootstrapService({
   service: 'order',
   loadConfig: () => loadServiceConfig(OrderConfig, process.env),
-  module: (config) => AppModule.forRoot(config),
+  create: createOrderApp,
   app: orderAppOptions,
 });

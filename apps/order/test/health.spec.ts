@@ -1,27 +1,22 @@
-import {
-  createServiceApp,
-  type Environment,
-  loadServiceConfig,
-  REDIS,
-  startTestService,
-  type TestService,
-  unusedPort,
-} from '@flashsale/service-kit';
+import { REDIS, type TestService, unusedPort } from '@flashsale/service-kit';
+import type { SpawnedBroker } from '@flashsale/testing';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
-import { orderAppOptions } from '../src/app.options';
-import { OrderConfig } from '../src/config/order.config';
+import { startBroker, startOrderService } from './support/order-test-env';
 
-/** The order app exactly as main.ts builds it, configured from `env`. */
-const createOrderApp = (env: Environment) =>
-  createServiceApp(AppModule.forRoot(loadServiceConfig(OrderConfig, env)), orderAppOptions);
+let broker: SpawnedBroker;
+
+beforeAll(async () => {
+  broker = await startBroker();
+});
+
+afterAll(() => broker?.stop());
 
 describe('order service', () => {
   let service: TestService;
 
   beforeAll(async () => {
-    service = await startTestService('order', createOrderApp);
+    service = await startOrderService(broker);
   });
 
   afterAll(() => service?.stop());
@@ -55,13 +50,13 @@ describe('order service', () => {
     ).rejects.toThrow(/purchase_order_status/);
   });
 
-  it('GET /health reports the database and Redis up', async () => {
+  it('GET /health reports the database, Redis and the broker up', async () => {
     const response = await fetch(`${service.url}/health`);
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' } },
+      details: { database: { status: 'up' }, redis: { status: 'up' }, broker: { status: 'up' } },
     });
   });
 
@@ -86,7 +81,19 @@ describe('order service', () => {
     expect(response.status).toBe(200);
     const document = (await response.json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(document.info.title).toBe('Flash-sale order service');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/alive']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/health',
+        '/alive',
+        '/sales',
+        '/sales/{id}',
+        '/sales/{id}/purchases',
+        '/tickets/{ticket}',
+        '/orders/{id}',
+        '/orders/{id}/pay',
+        '/orders/{id}/cancel',
+      ]),
+    );
   });
 
   it('GET /docs serves the Swagger UI page', async () => {
@@ -125,7 +132,7 @@ describe('order service with Redis unreachable', () => {
 
   beforeAll(async () => {
     const port = await unusedPort();
-    service = await startTestService('order', createOrderApp, { REDIS_URL: `redis://127.0.0.1:${port}` });
+    service = await startOrderService(broker, { REDIS_URL: `redis://127.0.0.1:${port}` });
   });
 
   afterAll(() => service?.stop());

@@ -28,6 +28,7 @@ export { REDIS } from './redis/redis.constants';
 export { RedisModule } from './redis/redis.module';
 
 // Health, logging, metrics
+export { BrokerHealthIndicator } from './health/broker.health';
 export { DatabaseHealthIndicator } from './health/database.health';
 export { HealthController } from './health/health.controller';
 export { HealthModule, type HealthOptions } from './health/health.module';
@@ -49,6 +50,11 @@ export { ServiceError, type ServiceErrorBody } from './errors/service.error';
 // Putting it together
 export { bootstrapService, type BootstrapOptions } from './bootstrap/bootstrap-service';
 export { createServiceApp, type ServiceAppOptions } from './bootstrap/create-service-app';
+export {
+  createHybridServiceApp,
+  waitForBroker,
+  type HybridServiceOptions,
+} from './bootstrap/create-hybrid-service-app';
 export { OPENAPI_PATH, setupOpenApi, type OpenApiOptions } from './bootstrap/openapi';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 

@@ -1,3 +1,4 @@
 // Helpers shared by the tests of every project.
 export * from './free-port';
+export * from './spawn-broker';
 export * from './temp-dir';

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { NotificationState } from './notification-state';
 
 /**
  * The message sent to a buyer about one status of one order. Unique per (order, status): sending is
@@ -37,4 +38,16 @@ export class NotificationEntity {
   /** When the provider accepted it; null while not (yet) sent. */
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt!: Date | null;
+
+  /** PENDING until the provider accepted it (SENT); FAILED once its status update was dead-lettered. */
+  @Column({ type: 'text', default: 'PENDING' })
+  state!: NotificationState;
+
+  /** The provider's id of the accepted message. */
+  @Column({ name: 'provider_message_id', type: 'text', nullable: true })
+  providerMessageId!: string | null;
+
+  /** Why the last attempt failed, if it did. */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
 }

@@ -5,3 +5,6 @@
  */
 export const ORDER_STATUSES = ['CREATED', 'PAID', 'CLOSED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Why a CANCELLED order was cancelled. */
+export type CancelReason = 'BUYER' | 'STOCK_DEDUCT_FAILED';

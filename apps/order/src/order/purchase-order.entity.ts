@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { OrderStatus } from './order-status';
+import type { CancelReason, OrderStatus } from './order-status';
 
 /** One user's purchase in a flash sale. */
 @Entity({ name: 'purchase_order' })
@@ -17,6 +17,10 @@ export class PurchaseOrderEntity {
 
   @Column({ name: 'user_id', type: 'text' })
   userId!: string;
+
+  /** The purchase ticket this order was created for (unique: one order per admitted request). */
+  @Column({ type: 'uuid', nullable: true, unique: true })
+  ticket!: string | null;
 
   @Column({ type: 'integer' })
   quantity!: number;
@@ -38,4 +42,8 @@ export class PurchaseOrderEntity {
 
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
+
+  /** Set with status CANCELLED: by the buyer, or because inventory could not deduct the stock. */
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: CancelReason | null;
 }

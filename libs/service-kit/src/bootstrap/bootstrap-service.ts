@@ -9,7 +9,9 @@ export interface BootstrapOptions<C extends BaseServiceConfig> {
   /** Reads and validates the configuration (throws {@link ConfigValidationError}). */
   loadConfig: () => C;
   /** The root module for that configuration, e.g. `(config) => AppModule.forRoot(config)`. */
-  module: (config: C) => DynamicModule;
+  module?: (config: C) => DynamicModule;
+  /** Or the whole app, for services that need more than HTTP (see createHybridServiceApp). */
+  create?: (config: C) => Promise<NestFastifyApplication>;
   app?: ServiceAppOptions;
 }
 
@@ -27,7 +29,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   let app: NestFastifyApplication | undefined;
   try {
     const config = options.loadConfig();
-    app = await createServiceApp(options.module(config), options.app);
+    app = await createApp(options, config);
     await app.listen({ port: config.PORT, host: config.HOST });
     const docs = options.app?.openApi ? ', OpenAPI at /docs-json' : '';
     logger.log(`${options.service} service listening on http://${config.HOST}:${config.PORT}${docs}`);
@@ -39,6 +41,15 @@ export async function bootstrapService<C extends BaseServiceConfig>(
     await app?.close().catch(() => undefined);
     process.exit(1);
   }
+}
+
+function createApp<C extends BaseServiceConfig>(
+  options: BootstrapOptions<C>,
+  config: C,
+): Promise<NestFastifyApplication> {
+  if (options.create) return options.create(config);
+  if (options.module) return createServiceApp(options.module(config), options.app);
+  throw new Error(`bootstrapService(${options.service}) needs either module or create`);
 }
 
 /** Nest closes the app on SIGINT/SIGTERM; this makes sure a hung close still ends the process. */
