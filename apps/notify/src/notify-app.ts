@@ -1,3 +1,4 @@
+import { Topics } from '@flashsale/contracts';
 import { nestClientLogger } from '@flashsale/mq/nest';
 import { createHybridServiceApp, type ServiceAppOptions } from '@flashsale/service-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,6 +17,7 @@ export const notifyAppOptions: ServiceAppOptions = {
 export function createNotifyApp(config: NotifyConfig): Promise<NestFastifyApplication> {
   return createHybridServiceApp(AppModule.forRoot(config), {
     ...notifyAppOptions,
+    topics: Object.values(Topics),
     rocketmq: {
       nameServer: config.NAMESRV_ADDR,
       clientLogger: nestClientLogger('RocketMQ'),

@@ -1,3 +1,4 @@
+import { Topics } from '@flashsale/contracts';
 import { createHybridServiceApp } from '@flashsale/service-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -8,6 +9,7 @@ import type { OrderConfig } from './config/order.config';
 export function createOrderApp(config: OrderConfig): Promise<NestFastifyApplication> {
   return createHybridServiceApp(AppModule.forRoot(config), {
     ...orderAppOptions,
+    topics: Object.values(Topics),
     rocketmq: {
       nameServer: config.NAMESRV_ADDR,
       // The default for every group that does not set its own: the purchase consumer's pace.

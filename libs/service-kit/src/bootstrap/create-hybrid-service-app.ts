@@ -12,6 +12,12 @@ export interface HybridServiceOptions extends ServiceAppOptions {
    * the services side by side, so a service may be up first. Default 60 s.
    */
   waitForBrokerMillis?: number;
+  /**
+   * Topics to create (8 queues, UPDATE_AND_CREATE_TOPIC on every master) before consuming. Topics
+   * created on first send would work too, but a consumer that subscribed first only sees them at its
+   * next rebalance, and production clusters usually run with topic auto-creation off.
+   */
+  topics?: readonly string[];
 }
 
 /**
@@ -29,6 +35,7 @@ export async function createHybridServiceApp(
   const app = await createServiceApp(rootModule, options);
   try {
     await waitForBroker(options.rocketmq.nameServer, options.waitForBrokerMillis ?? 60_000);
+    await ensureTopics(options.rocketmq.nameServer, options.topics ?? []);
     app.connectMicroservice({ strategy: new RocketMQServer(options.rocketmq) });
     await app.init();
     await app.startAllMicroservices();
@@ -36,6 +43,17 @@ export async function createHybridServiceApp(
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Creates the topics that do not exist yet; creating an existing topic only re-applies its settings. */
+export async function ensureTopics(nameServer: string, topics: readonly string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const admin = new AdminClient({ nameServer });
+  try {
+    for (const topic of topics) await admin.createTopic(topic, { readQueueNums: 8, writeQueueNums: 8 });
+  } finally {
+    admin.close();
   }
 }
 
