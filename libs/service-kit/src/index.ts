@@ -17,6 +17,7 @@ export { DatabaseModule, type DatabaseOptions } from './database/database.module
 export { TypeOrmNestLogger } from './database/typeorm-nest.logger';
 export { ProcessedMessageEntity } from './messaging/processed-message.entity';
 export { consumeOnce, type ConsumeOnceOutcome } from './messaging/consume-once';
+export { InvalidMessageError, parseMessage } from './messaging/parse-message';
 export {
   createProcessedMessageTable,
   dropProcessedMessageTable,

@@ -33,7 +33,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { parseMessage } from '../messaging/parse-message';
+import { parseMessage } from '@flashsale/service-kit';
 import { StockDeductFailureEntity } from './stock-deduct-failure.entity';
 import { OrderCreatedMessage } from './stock-messages';
 import { StockRepository } from './stock.repository';

@@ -1,4 +1,4 @@
-import { InvalidMessageError, parseMessage } from '../messaging/parse-message';
+import { InvalidMessageError, parseMessage } from '@flashsale/service-kit';
 import { OrderClosedMessage, OrderCreatedMessage } from './stock-messages';
 
 const created = {

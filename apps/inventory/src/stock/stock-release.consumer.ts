@@ -32,7 +32,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { parseMessage } from '../messaging/parse-message';
+import { parseMessage } from '@flashsale/service-kit';
 import { SaleStockCounter } from './sale-stock-counter';
 import { OrderClosedMessage } from './stock-messages';
 import { StockRepository } from './stock.repository';

@@ -1,4 +1,4 @@
-import { InvalidMessageError, parseMessage } from '../messaging/parse-message';
+import { InvalidMessageError, parseMessage } from '@flashsale/service-kit';
 import { idempotencyKeyOf, notificationBody, OrderStatusChangedMessage } from './order-status-message';
 
 const valid = {

@@ -30,7 +30,7 @@ import { MqConsumer, RocketMQContext } from '@flashsale/mq/nest';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { NotifyConfig } from '../config/notify.config';
-import { parseMessage } from '../messaging/parse-message';
+import { parseMessage } from '@flashsale/service-kit';
 import { SMS_PROVIDER, type SmsProvider } from '../sms/sms-provider';
 import {
   idempotencyKeyOf,
