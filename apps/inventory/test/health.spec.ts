@@ -21,6 +21,7 @@ describe('inventory service', () => {
 
     expect(rows.map((row) => row.table_name)).toEqual([
       'migrations',
+      'order_closed_before_deduction',
       'processed_message',
       'product',
       'stock_deduct_failure',

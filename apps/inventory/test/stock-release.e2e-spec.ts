@@ -95,6 +95,25 @@ it('gives an order that got no stock back to the sale counter only', async () =>
   expect(await redis.get(keysOf('sale-none').stock)).toBe('1');
 });
 
+it('takes no stock for an order whose close arrived before its creation', async () => {
+  // ORDER_CREATED and ORDER_CLOSED travel on different topics: with a deduction backlog longer than
+  // the close delay, the close can be consumed first. The late deduction must then take nothing.
+  await createProduct('SKU-LATE', 3);
+  const order = orderCreated({ sku: 'SKU-LATE', saleId: 'sale-late', quantity: 1 });
+  await redis.set(keysOf('sale-late').stock, '2');
+  await publishClosed(order);
+  await waitUntilConsumed(env.admin, ConsumerGroups.INVENTORY_RELEASE, Topics.ORDER_CLOSED);
+  await publishCreated(order);
+  await waitUntilConsumed(env.admin, ConsumerGroups.INVENTORY_DEDUCT, Topics.ORDER_CREATED);
+
+  expect(await product('SKU-LATE')).toMatchObject({ stock: 3, deducted: 0, released: 0 });
+  expect(await redis.get(keysOf('sale-late').stock)).toBe('3'); // the gate's unit came back once
+  const failures = await db().query(`SELECT 1 FROM stock_deduct_failure WHERE order_id = $1`, [
+    order.orderId,
+  ]);
+  expect(failures).toEqual([]); // not a failure either: the order service must not be told to cancel
+});
+
 it('retries the Redis step on redelivery after the database release committed', async () => {
   await createProduct('SKU-RETRY', 4);
   const order = orderCreated({ sku: 'SKU-RETRY', saleId: 'sale-retry', quantity: 1 });

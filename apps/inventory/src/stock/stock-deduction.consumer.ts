@@ -67,6 +67,10 @@ export class StockDeductionConsumer {
       this.logger.log(`order ${order.orderId}: deducted ${order.quantity} × ${order.sku}`);
       return;
     }
+    if (outcome.status === 'APPLIED' && outcome.result.status === 'ORDER_ALREADY_CLOSED') {
+      this.logger.log(`order ${order.orderId}: closed before its creation reached inventory; nothing taken`);
+      return;
+    }
     if (outcome.status === 'DUPLICATE' && context.getReconsumeTimes() === 0) {
       this.logger.log(`order ${order.orderId}: ORDER_CREATED seen before (msgId ${context.getMsgId()})`);
     }

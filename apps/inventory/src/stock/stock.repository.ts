@@ -8,6 +8,8 @@ import { StockMovementEntity } from './stock-movement.entity';
 export type DeductOutcome =
   | { status: 'DEDUCTED'; stockLeft: number }
   | { status: 'ALREADY_DEDUCTED' }
+  /** The order was closed before its ORDER_CREATED arrived: nothing to take. */
+  | { status: 'ORDER_ALREADY_CLOSED' }
   | { status: 'FAILED'; reason: StockDeductFailureReason };
 
 export type ReleaseOutcome =
@@ -43,6 +45,12 @@ export class StockRepository {
    * loser back — update included — so it is redelivered and then finds the DEDUCT.
    */
   async deduct(manager: EntityManager, request: DeductRequest): Promise<DeductOutcome> {
+    await lockOrder(manager, request.orderId);
+    const closed: unknown[] = await manager.query(
+      `SELECT 1 FROM order_closed_before_deduction WHERE order_id = $1`,
+      [request.orderId],
+    );
+    if (closed.length > 0) return { status: 'ORDER_ALREADY_CLOSED' };
     const existing: unknown[] = await manager.query(
       `SELECT 1 FROM stock_movement WHERE order_id = $1 AND kind = 'DEDUCT'`,
       [request.orderId],
@@ -82,14 +90,22 @@ export class StockRepository {
   /**
    * Gives back what this order's DEDUCT took — the movement, not the message, says how much, so a close
    * message can never release more than was deducted. An order whose deduction failed has nothing to
-   * give back.
+   * give back. An order with no deduction yet may simply not have been deducted *yet* (its
+   * ORDER_CREATED is still queued behind others): the tombstone makes that late deduction skip.
    */
   async release(manager: EntityManager, orderId: string): Promise<ReleaseOutcome> {
+    await lockOrder(manager, orderId);
     const deducted: { sku: string; quantity: number }[] = await manager.query(
       `SELECT sku, quantity FROM stock_movement WHERE order_id = $1 AND kind = 'DEDUCT'`,
       [orderId],
     );
-    if (deducted.length === 0) return { released: false, reason: 'NOTHING_DEDUCTED' };
+    if (deducted.length === 0) {
+      await manager.query(
+        `INSERT INTO order_closed_before_deduction (order_id) VALUES ($1) ON CONFLICT DO NOTHING`,
+        [orderId],
+      );
+      return { released: false, reason: 'NOTHING_DEDUCTED' };
+    }
 
     const { sku, quantity } = deducted[0];
     // ON CONFLICT DO NOTHING: here the conflict is the answer "already released", not an error.
@@ -138,4 +154,12 @@ export class StockRepository {
     const total = (kind: StockMovementKind) => Number(rows.find((row) => row.kind === kind)?.total ?? 0);
     return { deducted: total('DEDUCT'), released: total('RELEASE') };
   }
+}
+
+/**
+ * Serialises the deduction and the release of one order (a transaction-scoped advisory lock), so a
+ * close racing its own creation cannot slip between "no deduction yet" and "deduct now".
+ */
+async function lockOrder(manager: EntityManager, orderId: string): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [orderId]);
 }

@@ -5,8 +5,10 @@
  * Interview: "延迟消息可以精确到毫秒吗？" (Can a delay message be precise to the millisecond?) — with 4.x
  * delay levels, no: 18 fixed levels (1s 5s 10s 30s 1m ... 30m 1h 2h), which is why a 30-minute close
  * uses level 16. 5.x timer messages take any delay (TIMER_DELAY_MS, sent here by default), but the
- * broker's timing wheel rounds the delivery time to its precision (1 s by default), and delivery is
- * then at least that late, never early. Neither is a millisecond scheduler, which a close does not need.
+ * broker's timing wheel rounds the delivery time down to its precision (1 s by default), so a timer
+ * message can arrive up to one step early (and a few ms late). Neither is a millisecond scheduler,
+ * which a close does not need: the conditional update makes an early close check simply find the
+ * order still unpaid or already paid.
  */
 import { Topics } from '@flashsale/contracts';
 import { type Message, Producer } from '@flashsale/mq';
