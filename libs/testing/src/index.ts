@@ -2,3 +2,4 @@
 export * from './free-port';
 export * from './spawn-broker';
 export * from './temp-dir';
+export * from './wait-for';

@@ -15,6 +15,7 @@ import {
   toExtFields,
 } from '@flashsale/mq/protocol';
 import { TIMEOUT } from './broker-client';
+import { sleep } from '@flashsale/testing';
 
 export interface PullOptions {
   group?: string;
@@ -121,6 +122,4 @@ export function sendBack(connection: RemotingConnection, fields: SendBackFields)
   return connection.invoke(createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, toExtFields(header)), TIMEOUT);
 }
 
-export function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
-}
+export { sleep };

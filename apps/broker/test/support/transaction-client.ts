@@ -20,6 +20,7 @@ import {
 } from '@flashsale/mq/protocol';
 import type { BrokerLogger } from '../../src/broker-logger';
 import { TIMEOUT, heartbeat, sendHeader, sendMessage } from './broker-client';
+import { sleep } from '@flashsale/testing';
 
 export interface HalfMessageSent {
   response: RemotingCommand;
@@ -155,9 +156,7 @@ export async function pullByKey(
   }
 }
 
-export function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
-}
+export { sleep };
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error' | 'debug';

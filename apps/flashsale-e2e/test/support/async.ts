@@ -1,20 +1,9 @@
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { sleep, waitFor } from '@flashsale/testing';
+export { sleep };
 
 /** Polls `probe` until it returns a truthy value; rejects naming `what` after `timeoutMs`. */
-export async function poll<T>(
-  what: string,
-  probe: () => Promise<T>,
-  timeoutMs = 30_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+export function poll<T>(what: string, probe: () => Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  return waitFor(probe, what, timeoutMs);
 }
 
 /** Runs `work` over `items` with at most `limit` calls in flight; answers in the order of `items`. */

@@ -12,6 +12,7 @@ import {
 import { type SpawnedBroker, spawnBrokerForTests } from '@flashsale/testing';
 import { InventoryConfig } from '../../src/config/inventory.config';
 import { createInventoryApp } from '../../src/inventory-app';
+import { sleep, waitFor } from '@flashsale/testing';
 
 export interface InventoryTestEnv {
   broker: SpawnedBroker;
@@ -90,7 +91,7 @@ export function orderClosed(created: OrderCreatedEvent): OrderClosedEvent {
   };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */
 export async function waitUntil(
@@ -98,11 +99,7 @@ export async function waitUntil(
   what: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  await waitFor(probe, what, timeoutMs);
 }
 
 /**

@@ -13,6 +13,7 @@ import { NotifyConfig } from '../../src/config/notify.config';
 import { createNotifyApp } from '../../src/notify-app';
 import { type LocalSmsGateway } from '../../src/sms/local-sms-gateway';
 import { SMS_PROVIDER } from '../../src/sms/sms-provider';
+import { sleep, waitFor } from '@flashsale/testing';
 
 export interface NotifyTestEnv {
   broker: SpawnedBroker;
@@ -75,7 +76,7 @@ export async function startNotifyTestEnv(overrides: Environment = {}): Promise<N
   }
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /** Polls `probe` until it returns true; fails with `what` after `timeoutMs`. */
 export async function waitUntil(
@@ -83,9 +84,5 @@ export async function waitUntil(
   what: string,
   timeoutMs = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  await waitFor(probe, what, timeoutMs);
 }

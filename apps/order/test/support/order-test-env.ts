@@ -16,6 +16,7 @@ import {
 import { type SpawnedBroker, spawnBrokerForTests } from '@flashsale/testing';
 import { createOrderApp } from '../../src/app.factory';
 import { OrderConfig } from '../../src/config/order.config';
+import { sleep, waitFor as pollUntil } from '@flashsale/testing';
 
 /** Broker settings that make check-backs and timers fast enough for tests. */
 export const FAST_BROKER_ENV: Record<string, string> = {
@@ -112,23 +113,15 @@ export async function startTestProducer(nameServer: string): Promise<Producer> {
   return producer;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };
 
 /** Polls `probe` until it returns a truthy value; rejects naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
+export function waitFor<T>(
   probe: () => Promise<T> | T,
   what: string,
   timeoutMs = 20_000,
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
+  return pollUntil(probe, what, timeoutMs, 50);
 }
 
 /** A parsed JSON answer; tests read whichever fields they assert on. */
