@@ -29,6 +29,7 @@ module.exports = {
     '^@flashsale/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
     '^@flashsale/testing$': path.join(root, 'libs/testing/src/index.ts'),
     '^@flashsale/service-kit$': path.join(root, 'libs/service-kit/src/index.ts'),
+    '^@flashsale/load-tests$': path.join(root, 'load-tests/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   // Slow fault and soak tests are named `*.slow.spec.ts` / `*.slow.e2e-spec.ts`: CI runs them,

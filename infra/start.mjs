@@ -3,6 +3,7 @@
 // their data under .data/), then serve every app through Nx with prefixed logs. Ctrl-C stops the apps,
 // then the infrastructure, and leaves no process behind.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -11,11 +12,15 @@ const { startInfraProcess } = require('./infra-process.js');
 const root = path.resolve(import.meta.dirname, '..');
 const say = (line) => process.stdout.write(`[start] ${line}\n`);
 
+const dataDir = process.env.FLASHSALE_DATA_DIR ?? path.join(root, '.data');
+// Where the running stack's servers are, for the load-test tools (`npm run load:*`) to find them.
+const stackFile = path.join(dataDir, 'stack.json');
+
 say('bringing up PostgreSQL and Redis...');
 let infra;
 try {
   infra = await startInfraProcess({
-    dataDir: process.env.FLASHSALE_DATA_DIR ?? path.join(root, '.data'),
+    dataDir,
     ephemeral: false,
     onLog: (line) => {
       if (/ERROR|FATAL|PANIC|WARNING|infra:/.test(line)) process.stderr.write(`[infra] ${line}\n`);
@@ -27,6 +32,11 @@ try {
 }
 say(`PostgreSQL: ${infra.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
 say(`Redis:      ${infra.redisUrl}`);
+mkdirSync(dataDir, { recursive: true });
+writeFileSync(
+  stackFile,
+  JSON.stringify({ databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, pid: process.pid }, null, 2),
+);
 
 const projects = process.env.START_PROJECTS ?? 'broker,order,inventory,notify';
 const nxArgs = ['nx', 'run-many', '-t', 'serve', `--projects=${projects}`, '--output-style=stream'];
@@ -45,6 +55,7 @@ async function stop(exitCode) {
   stopping = true;
   say('stopping apps...');
   await killGroup(apps, 15000);
+  rmSync(stackFile, { force: true });
   say('stopping PostgreSQL and Redis...');
   await infra.stop();
   say('stopped');

@@ -6,7 +6,7 @@
 import { flashSaleKeys } from '@flashsale/contracts';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { checkBooksBalance } from './support/books-balance';
+import { checkBooksBalance } from '@flashsale/load-tests';
 import { FlashSaleStack } from './support/flash-sale-stack';
 import { poll, sleep } from './support/async';
 

@@ -9,7 +9,7 @@ import { Topics } from '@flashsale/contracts';
 import { MessageConst, PushConsumer } from '@flashsale/mq';
 import { Client } from 'pg';
 import { inParallel, poll } from './support/async';
-import { checkBooksBalance } from './support/books-balance';
+import { checkBooksBalance } from '@flashsale/load-tests';
 import { FlashSaleStack } from './support/flash-sale-stack';
 
 const PURCHASES = 300;

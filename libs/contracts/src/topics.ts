@@ -26,9 +26,24 @@ export const ConsumerGroups = {
   NOTIFY_STATUS: 'notify-status-consumer',
   ORDER_DEDUCT_FAILED: 'order-deduct-failed-consumer',
 } as const;
+export type ConsumerGroup = (typeof ConsumerGroups)[keyof typeof ConsumerGroups];
 
 export const ProducerGroups = {
   ORDER: 'order-producer',
   ORDER_TRANSACTION: 'order-tx-producer',
   INVENTORY: 'inventory-producer',
 } as const;
+
+/**
+ * Who consumes what: each consumer group and the topic it subscribes to. The services declare the same
+ * pairs in their @MqConsumer handlers; operators' tools (the load-test checker, lag dashboards) read
+ * this table to know which backlogs must drain.
+ */
+export const Subscriptions: readonly { group: ConsumerGroup; topic: Topic }[] = [
+  { group: ConsumerGroups.ORDER_PURCHASE, topic: Topics.PURCHASE_REQUEST },
+  { group: ConsumerGroups.ORDER_CLOSE, topic: Topics.ORDER_CLOSE_CHECK },
+  { group: ConsumerGroups.INVENTORY_DEDUCT, topic: Topics.ORDER_CREATED },
+  { group: ConsumerGroups.INVENTORY_RELEASE, topic: Topics.ORDER_CLOSED },
+  { group: ConsumerGroups.NOTIFY_STATUS, topic: Topics.ORDER_STATUS },
+  { group: ConsumerGroups.ORDER_DEDUCT_FAILED, topic: Topics.STOCK_DEDUCT_FAILED },
+];

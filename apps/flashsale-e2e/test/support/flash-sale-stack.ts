@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseUrlFor, deleteRedisKeys, dropDatabase } from '@flashsale/service-kit';
 import { freePort, type SpawnedBroker, spawnBrokerForTests } from '@flashsale/testing';
-import type { BooksTarget } from './books-balance';
+import type { BooksTarget, StackTarget } from '@flashsale/load-tests';
 import { type ServiceName, type ServiceProcess, startServiceProcess } from './service-process';
 
 export interface FlashSaleStackOptions {
@@ -89,6 +89,25 @@ export class FlashSaleStack {
       salePrefix: this.salePrefix,
       saleId,
       initialProductStock,
+      nameServer: this.broker.namesrvAddr,
+    };
+  }
+
+  /** Where this stack is, for the load-test tooling (the scenario runner, the sampler, the checker). */
+  stackTarget(): StackTarget {
+    return {
+      orderUrl: this.order.url,
+      inventoryUrl: this.inventory.url,
+      notifyUrl: this.notify.url,
+      nameServer: this.broker.namesrvAddr,
+      databaseUrl: this.serverUrl,
+      redisUrl: this.redisUrl,
+      salePrefix: this.salePrefix,
+      databases: {
+        order: this.databaseName('order'),
+        inventory: this.databaseName('inventory'),
+        notify: this.databaseName('notify'),
+      },
     };
   }
 

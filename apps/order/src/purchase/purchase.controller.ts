@@ -10,6 +10,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { PurchaseMetrics } from './purchase-metrics';
 import { PurchaseRequestDto } from './purchase-request.dto';
 import { PurchaseService } from './purchase.service';
 import { PurchaseAcceptedDto, TicketDto } from './ticket.dto';
@@ -17,7 +18,10 @@ import { PurchaseAcceptedDto, TicketDto } from './ticket.dto';
 @ApiTags('purchases')
 @Controller()
 export class PurchaseController {
-  constructor(private readonly purchases: PurchaseService) {}
+  constructor(
+    private readonly purchases: PurchaseService,
+    private readonly metrics: PurchaseMetrics,
+  ) {}
 
   @Post('sales/:id/purchases')
   @HttpCode(HttpStatus.ACCEPTED)
@@ -37,7 +41,7 @@ export class PurchaseController {
     @Param('id', new ParseUUIDPipe()) saleId: string,
     @Body() request: PurchaseRequestDto,
   ): Promise<PurchaseAcceptedDto> {
-    return this.purchases.purchase(saleId, request);
+    return this.metrics.count(this.purchases.purchase(saleId, request));
   }
 
   @Get('tickets/:ticket')

@@ -4,6 +4,7 @@ import { OrderModule } from '../order/order.module';
 import { SaleModule } from '../sale/sale.module';
 import { OrderPlacementService } from './order-placement.service';
 import { PurchaseGate } from './purchase-gate';
+import { PurchaseMetrics } from './purchase-metrics';
 import { PurchaseRateLimiter } from './purchase-rate-limiter';
 import { PurchaseRequestConsumer } from './purchase-request.consumer';
 import { PurchaseController } from './purchase.controller';
@@ -13,6 +14,6 @@ import { PurchaseService } from './purchase.service';
 @Module({
   imports: [SaleModule, OrderModule, MessagingModule],
   controllers: [PurchaseController, PurchaseRequestConsumer],
-  providers: [PurchaseService, PurchaseGate, PurchaseRateLimiter, OrderPlacementService],
+  providers: [PurchaseService, PurchaseMetrics, PurchaseGate, PurchaseRateLimiter, OrderPlacementService],
 })
 export class PurchaseModule {}

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { pinoHttpOptions } from './pino-http.options';
+import type { ServerResponse } from 'node:http';
+import { pinoHttpOptions, requestLogLevel } from './pino-http.options';
 
 describe('pinoHttpOptions', () => {
   it('writes JSON unless asked for pretty output', () => {
@@ -17,5 +18,17 @@ describe('pinoHttpOptions', () => {
     expect(ignore({ url: '/orders' } as IncomingMessage)).toBe(false);
     // Fastify's middleware layer rewrites `url` relative to the mount point and keeps `originalUrl`.
     expect(ignore({ url: '/', originalUrl: '/alive' } as unknown as IncomingMessage)).toBe(true);
+  });
+
+  it("logs server errors as errors and a flash sale's expected refusals (409, 429) only at debug", () => {
+    const req = { url: '/sales/1/purchases' } as IncomingMessage;
+    const level = (statusCode: number, error?: Error) =>
+      requestLogLevel(req, { statusCode } as ServerResponse, error);
+    expect(level(503)).toBe('error');
+    expect(level(200, new Error('aborted'))).toBe('error');
+    expect(level(409)).toBe('debug');
+    expect(level(429)).toBe('debug');
+    expect(level(400)).toBe('info');
+    expect(level(202)).toBe('info');
   });
 });

@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../config/base-service.config';
 
@@ -29,6 +30,7 @@ export function pinoHttpOptions({
     base: { service },
     redact: ['req.headers.authorization', 'req.headers.cookie'],
     autoLogging: { ignore: (req: MountedRequest) => QUIET_PATHS.has(pathOf(req.originalUrl ?? req.url)) },
+    customLogLevel: requestLogLevel,
     transport: pretty
       ? {
           target: 'pino-pretty',
@@ -41,6 +43,17 @@ export function pinoHttpOptions({
         }
       : undefined,
   };
+}
+
+/**
+ * 5xx is an error; 409 and 429 are how a flash sale answers its losers (sold out, already bought, slow
+ * down) — tens of thousands a second at the peak, expected, and logged only at debug so the log keeps
+ * what matters; everything else at info.
+ */
+export function requestLogLevel(_req: IncomingMessage, res: ServerResponse, error?: Error): LevelWithSilent {
+  if (error || res.statusCode >= 500) return 'error';
+  if (res.statusCode === 409 || res.statusCode === 429) return 'debug';
+  return 'info';
 }
 
 function pathOf(url: string | undefined): string {

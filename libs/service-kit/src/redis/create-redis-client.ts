@@ -17,7 +17,10 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  *   recovers by itself when Redis comes back;
  * - a command issued while Redis is away is retried once, then fails, so requests (and the health
  *   check) get an error in a bounded time instead of piling up in the offline queue;
- * - connection errors are logged once per outage instead of once per attempt.
+ * - connection errors are logged once per outage instead of once per attempt;
+ * - commands issued in the same event-loop turn go out in one write (auto-pipelining): at a flash
+ *   sale's peak hundreds of purchases run their gate scripts at once, and one syscall for all of them
+ *   instead of one each is most of what the order service spends per request on Redis.
  *
  * `keyPrefix` applies to every key argument, including the KEYS of Lua scripts, but not to patterns
  * given to SCAN or KEYS.
@@ -31,6 +34,7 @@ export function createRedisClient(options: RedisClientOptions, logger = new Logg
     // gone); the default of 2 s would hold the process, or a test run, open for that long.
     disconnectTimeout: 200,
     maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
   });
 
