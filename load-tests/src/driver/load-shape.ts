@@ -18,18 +18,18 @@ export interface SpikeShape {
   holdSeconds: number;
 }
 
-/** A ramp from `startRate` to `peakRate` in 1-second steps, the hold, then a 2-second ramp down. */
+/**
+ * A ramp from `startRate` to `peakRate` in 1-second steps, the hold, then the same ramp down to zero:
+ * the stages of load-tests/k6/flash-sale-spike.ts, with k6's linear ramps taken a second at a time.
+ */
 export function spikeStages({ startRate, peakRate, rampSeconds, holdSeconds }: SpikeShape): LoadStage[] {
-  const stages: LoadStage[] = [];
   const steps = Math.max(1, Math.round(rampSeconds));
-  for (let step = 1; step <= steps; step++) {
-    stages.push({ rate: Math.round(startRate + ((peakRate - startRate) * step) / steps), seconds: 1 });
-  }
+  const ramp = (from: number, to: number, step: number) => Math.round(from + ((to - from) * step) / steps);
+  const stages: LoadStage[] = [];
+  for (let step = 1; step <= steps; step++)
+    stages.push({ rate: ramp(startRate, peakRate, step), seconds: 1 });
   if (holdSeconds > 0) stages.push({ rate: peakRate, seconds: holdSeconds });
-  stages.push(
-    { rate: Math.round(peakRate / 2), seconds: 1 },
-    { rate: Math.round(peakRate / 10), seconds: 1 },
-  );
+  for (let step = 1; step < steps; step++) stages.push({ rate: ramp(peakRate, 0, step), seconds: 1 });
   return stages.filter((stage) => stage.rate > 0);
 }
 

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseUrlFor, deleteRedisKeys, dropDatabase } from '@flashsale/service-kit';
 import { freePort, type SpawnedBroker, spawnBrokerForTests } from '@flashsale/testing';
-import type { BooksTarget, StackTarget } from '@flashsale/load-tests';
+import { type BooksTarget, createSale, type StackTarget } from '@flashsale/load-tests';
 import { type ServiceName, type ServiceProcess, startServiceProcess } from './service-process';
 
 export interface FlashSaleStackOptions {
@@ -139,31 +139,18 @@ export class FlashSaleStack {
     return { status: response.status, body: parsed };
   }
 
-  /** A product in inventory and an open sale of it in the order service. */
+  /** A product in inventory and an open sale of it in the order service, as the load tests make them. */
   async createSale(sale: {
     productStock: number;
     quantity: number;
     perUserLimit: number;
   }): Promise<{ id: string; sku: string }> {
-    const sku = `E2E-${this.runId}-${randomBytes(3).toString('hex')}`;
-    const product = await this.http('inventory', 'POST', '/products', {
-      sku,
-      name: `e2e product ${sku}`,
-      stock: sale.productStock,
+    const created = await createSale({
+      inventoryUrl: this.inventory.url,
+      orderUrl: this.order.url,
+      ...sale,
     });
-    if (product.status !== 201) throw new Error(`POST /products: ${product.status} ${stringify(product)}`);
-    const now = Date.now();
-    const created = await this.http('order', 'POST', '/sales', {
-      sku,
-      title: `e2e sale ${sku}`,
-      priceCents: 100,
-      quantity: sale.quantity,
-      perUserLimit: sale.perUserLimit,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-    });
-    if (created.status !== 201) throw new Error(`POST /sales: ${created.status} ${stringify(created)}`);
-    return { id: created.body.id as string, sku };
+    return { id: created.saleId, sku: created.sku };
   }
 
   /** Stops every process (SIGTERM), the broker, and removes the databases and Redis keys. */
@@ -226,8 +213,4 @@ function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} must be set (the Jest global setup provides it)`);
   return value;
-}
-
-function stringify(answer: HttpAnswer): string {
-  return typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
 }
