@@ -21,6 +21,8 @@ function balancedBooks(): Books {
       { orderId: 'o1', status: 'CREATED', count: 1 },
       { orderId: 'o2', status: 'CREATED', count: 1 },
       { orderId: 'o2', status: 'CLOSED', count: 1 },
+      // Another sale's order: neither counted nor judged here.
+      { orderId: 'other-sale-order', status: 'CREATED', count: 2 },
     ],
     // 3 on offer, o1 holds one; o2's unit came back.
     redisRemaining: 2,

@@ -103,7 +103,8 @@ export function judgeBooks(
   }
 
   // One SMS per (order, status).
-  for (const { orderId, status, count } of books.notificationsPerStatus) {
+  const saleNotifications = books.notificationsPerStatus.filter((row) => saleOrderIds.has(row.orderId));
+  for (const { orderId, status, count } of saleNotifications) {
     if (count > 1) violations.push(`${count} notifications for order ${orderId} ${status}`);
   }
 
@@ -135,7 +136,7 @@ export function judgeBooks(
     deductedUnits,
     releasedUnits,
     productStock,
-    notifications: books.notificationsPerStatus.reduce((sum, row) => sum + row.count, 0),
+    notifications: saleNotifications.reduce((sum, row) => sum + row.count, 0),
   };
   if (books.queues) {
     figures.backlog = books.queues.groups.reduce((sum, account) => sum + account.lag + account.retryLag, 0);

@@ -39,6 +39,7 @@ export interface Books {
   knownOrderIds: Set<string>;
   movements: MovementRow[];
   productStock: number | null;
+  /** Notifications per (order, status), of every order notify knows; the rules keep the sale's. */
   notificationsPerStatus: { orderId: string; status: string; count: number }[];
   /** Units the Redis gate can still sell (null: the counter is gone). */
   redisRemaining: number | null;
