@@ -99,6 +99,8 @@ export interface SpawnBrokerOptions {
   brokerName?: string;
   /** Extra environment variables (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Node flags for the broker process (e.g. the GC flags a benchmark runs it with). */
+  nodeArgs?: string[];
   startTimeoutMillis?: number;
 }
 
@@ -119,7 +121,7 @@ const WORKSPACE_ROOT = path.resolve(__dirname, '../../../..');
 const MAIN = path.join(WORKSPACE_ROOT, 'apps/broker/src/main.ts');
 
 export async function spawnBrokerProcess(options: SpawnBrokerOptions): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', '@swc-node/register', MAIN], {
     cwd: WORKSPACE_ROOT,
     env: {
       ...process.env,

@@ -14,7 +14,10 @@
  * — up to `consumeConcurrency` listener calls run at the same time (Java: 20 consume threads), each
  * with up to consumeMessageBatchMaxSize (1) messages; the rest wait in a FIFO.
  */
-import { MessageConst, type MessageModel } from '../protocol';
+import { type MessageModel } from '../protocol';
+// Hot-path values come straight from their modules: through the '../protocol' barrel every use is a
+// chain of CommonJS getters (see apps/broker/src/store/protocol.ts).
+import { MessageConst } from '../protocol/message/message-const';
 import { errorMessage } from './client-errors';
 import { type ClientLogger } from './client-logger';
 import { type Message, type MessageExt, type MessageQueue, type SendResult } from './message';

@@ -8,15 +8,6 @@
  * lookups to brokers. Everything else (producer, consumer, admin) is built from these.
  */
 import {
-  RequestCode,
-  ResponseCode,
-  createRequest,
-  decodeJsonBody,
-  decodeStoredMessages,
-  encodeJsonBody,
-  parsePullMessageResponseHeader,
-  parseQueueOffsetResponseHeader,
-  toExtFields,
   type ClusterInfo,
   type ConsumerIdList,
   type ConsumerSendMsgBackRequestHeader,
@@ -32,6 +23,16 @@ import {
   type TopicRouteData,
   type UpdateAndCreateTopicRequestHeader,
 } from '../protocol';
+// Hot-path values come straight from their modules: through the '../protocol' barrel every use is a
+// chain of CommonJS getters (see apps/broker/src/store/protocol.ts).
+import { decodeStoredMessages } from '../protocol/message/stored-message-codec';
+import { toExtFields } from '../protocol/remoting/headers/header-fields';
+import { parsePullMessageResponseHeader } from '../protocol/remoting/headers/pull-message.header';
+import { parseQueueOffsetResponseHeader } from '../protocol/remoting/headers/queue-offset.header';
+import { decodeJsonBody, encodeJsonBody } from '../protocol/remoting/json-body';
+import { createRequest } from '../protocol/remoting/remoting-command';
+import { RequestCode } from '../protocol/remoting/request-code';
+import { ResponseCode } from '../protocol/remoting/response-code';
 import { MQBrokerError } from './client-errors';
 import { type RemotingClient } from './remoting-client';
 

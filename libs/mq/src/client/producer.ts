@@ -11,18 +11,16 @@
  * promise, so it is both: await it for sync semantics, or keep many in flight (async) — one connection
  * multiplexes them by opaque; `sendOneway` does not wait for any answer (no result, no retry).
  */
-import {
-  RequestCode,
-  ResponseCode,
-  RemotingConnectionError,
-  RemotingTimeoutError,
-  UniqueMessageIdGenerator,
-  encodeBatchBody,
-  parseSendMessageResponseHeader,
-  MessageConst,
-  type BatchMessage,
-  type RemotingCommand,
-} from '../protocol';
+import { type BatchMessage, type RemotingCommand } from '../protocol';
+// Hot-path values come straight from their modules: through the '../protocol' barrel every use is a
+// chain of CommonJS getters (see apps/broker/src/store/protocol.ts).
+import { encodeBatchBody } from '../protocol/message/batch-codec';
+import { MessageConst } from '../protocol/message/message-const';
+import { UniqueMessageIdGenerator } from '../protocol/message/message-id';
+import { parseSendMessageResponseHeader } from '../protocol/remoting/headers/send-message.header';
+import { RemotingConnectionError, RemotingTimeoutError } from '../protocol/remoting/remoting-connection';
+import { RequestCode } from '../protocol/remoting/request-code';
+import { ResponseCode } from '../protocol/remoting/response-code';
 import { MQBrokerError, MQClientError, errorMessage } from './client-errors';
 import { type ClientLogger } from './client-logger';
 import { LatencyFaultTolerance } from './latency-fault-tolerance';
@@ -317,7 +315,9 @@ export class Producer {
     const api = this.running().api;
     const timeout = options.timeout ?? this.sendMsgTimeout;
     const deadline = Date.now() + timeout;
-    const info = await this.publishInfo(prepared.topic);
+    // Cached route and address are plain values: awaiting them would still cost a microtask hop each.
+    const routeInfo = this.publishInfo(prepared.topic);
+    const info = routeInfo instanceof Promise ? await routeInfo : routeInfo;
     const fixedQueue = options.queue !== undefined || options.selector !== undefined;
     const attempts = fixedQueue ? 1 : 1 + this.retryTimes;
     let lastBrokerName: string | undefined;
@@ -328,7 +328,8 @@ export class Producer {
       const mq = this.chooseQueue(info, prepared, options, lastBrokerName);
       const begin = Date.now();
       try {
-        const addr = await this.brokerAddr(mq);
+        const knownAddr = this.brokerAddr(mq);
+        const addr = typeof knownAddr === 'string' ? knownAddr : await knownAddr;
         const response = await api.send(
           addr,
           prepared.code,

@@ -10,14 +10,12 @@
  * the queue's broker lock, and its first pull after locking starts at the offset the broker has (the
  * previous owner persisted it before unlocking).
  */
-import {
-  PullSysFlag,
-  ResponseCode,
-  decodeStoredMessages,
-  type MessageModel,
-  type PullMessageRequestHeader,
-  type SubscriptionData,
-} from '../protocol';
+import { type MessageModel, type PullMessageRequestHeader, type SubscriptionData } from '../protocol';
+// Hot-path values come straight from their modules: through the '../protocol' barrel every use is a
+// chain of CommonJS getters (see apps/broker/src/store/protocol.ts).
+import { decodeStoredMessages } from '../protocol/message/stored-message-codec';
+import { PullSysFlag } from '../protocol/remoting/headers/pull-message.header';
+import { ResponseCode } from '../protocol/remoting/response-code';
 import { MQBrokerError, errorMessage } from './client-errors';
 import { type ClientLogger } from './client-logger';
 import { type MessageExt, type MessageQueue, messageQueueKey } from './message';

@@ -8,12 +8,10 @@
  * sooner than an exponential backoff (100 ms doubling to 5 s) allows, so a dead broker costs callers a
  * fast failure instead of a connect timeout each.
  */
-import {
-  RemotingConnection,
-  RemotingConnectionError,
-  type RemotingCommand,
-  type RemotingRequestHandler,
-} from '../protocol';
+import { type RemotingCommand, type RemotingRequestHandler } from '../protocol';
+// Hot-path values come straight from their modules: through the '../protocol' barrel every use is a
+// chain of CommonJS getters (see apps/broker/src/store/protocol.ts).
+import { RemotingConnection, RemotingConnectionError } from '../protocol/remoting/remoting-connection';
 import { type ClientLogger, silentClientLogger } from './client-logger';
 
 const INITIAL_BACKOFF_MILLIS = 100;

@@ -29,7 +29,18 @@ function hex8(value: number): string {
   return (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
+/** The last host asked for: a broker passes the same storeHost object for every message it stores. */
+let lastHost: SocketAddress | undefined;
+let lastHostPrefix = '';
+
 function hostPrefix(storeHost: SocketAddress): string {
+  if (storeHost === lastHost) return lastHostPrefix;
+  lastHostPrefix = cachedHostPrefix(storeHost);
+  lastHost = storeHost;
+  return lastHostPrefix;
+}
+
+function cachedHostPrefix(storeHost: SocketAddress): string {
   const key = `${storeHost.host}|${storeHost.port}`;
   const cached = hostPrefixCache.get(key);
   if (cached !== undefined) return cached;
