@@ -82,7 +82,7 @@ export function scenarioSettings(
         seconds,
         users: read.int('USERS', requests, 1, 100_000_000),
         repeatBuyerRatio: read.ratio('REPEAT_BUYER_RATIO', 0.1),
-        stock: read.int('STOCK', Math.min(10_000_000, Math.max(1, Math.floor(requests / 4))), 1, 10_000_000),
+        stock: read.int('STOCK', 5_000, 1, 10_000_000),
       };
     }
     case 'checkout':
