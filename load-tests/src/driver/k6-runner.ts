@@ -34,8 +34,6 @@ export interface K6Run {
   /** Passed as `-e NAME=value`: the scenario knobs and where the stack and the sale are. */
   env: Record<string, string>;
   cwd: string;
-  /** Where the script's handleSummary writes its JSON. */
-  summaryPath: string;
 }
 
 /** Runs k6 with its output on our terminal; resolves with its exit code (99 = thresholds failed). */

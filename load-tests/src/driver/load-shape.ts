@@ -36,7 +36,3 @@ export function spikeStages({ startRate, peakRate, rampSeconds, holdSeconds }: S
 export function sustainedStages(rate: number, seconds: number): LoadStage[] {
   return [{ rate, seconds }];
 }
-
-export function totalSeconds(stages: readonly LoadStage[]): number {
-  return stages.reduce((sum, stage) => sum + stage.seconds, 0);
-}

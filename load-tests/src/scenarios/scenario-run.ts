@@ -151,7 +151,7 @@ async function loadWithK6(k6: string, options: ScenarioRunOptions, saleId: strin
     SALE_ID: saleId,
     RESULTS_DIR: options.resultsDir,
   };
-  const exitCode = await runK6({ k6, script, env, cwd: REPO_ROOT, summaryPath });
+  const exitCode = await runK6({ k6, script, env, cwd: REPO_ROOT });
   const figures = await readK6Figures(summaryPath);
   const failures = exitCode === 0 ? [] : [`k6 exited with ${exitCode} (99: a threshold failed)`];
   return { figures, tool: 'k6', failures };

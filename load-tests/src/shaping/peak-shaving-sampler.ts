@@ -55,11 +55,6 @@ export class PeakShavingSampler {
     return sampler;
   }
 
-  /** The samples so far (a copy). */
-  get series(): PeakShavingSample[] {
-    return [...this.samples];
-  }
-
   /** Takes no more samples, closes the connections and returns the series. */
   async stop(): Promise<PeakShavingSample[]> {
     clearTimeout(this.timer);
@@ -68,7 +63,7 @@ export class PeakShavingSampler {
     this.queues.close();
     await this.orderDb.end();
     if (this.failure) throw this.failure;
-    return this.series;
+    return [...this.samples];
   }
 
   private schedule(): void {

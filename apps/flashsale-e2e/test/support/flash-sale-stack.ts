@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { databaseUrlFor, deleteRedisKeys, dropDatabase } from '@flashsale/service-kit';
 import { freePort, type SpawnedBroker, spawnBrokerForTests } from '@flashsale/testing';
-import { type BooksTarget, createSale, type StackTarget } from '@flashsale/load-tests';
+import { type BooksTarget, booksTargetOf, createSale, type StackTarget } from '@flashsale/load-tests';
 import { type ServiceName, type ServiceProcess, startServiceProcess } from './service-process';
 
 export interface FlashSaleStackOptions {
@@ -81,16 +81,7 @@ export class FlashSaleStack {
 
   /** What the books-balance checker needs to read the books of `saleId`. */
   booksTarget(saleId: string, initialProductStock?: number): BooksTarget {
-    return {
-      orderDatabaseUrl: this.databaseUrl('order'),
-      inventoryDatabaseUrl: this.databaseUrl('inventory'),
-      notifyDatabaseUrl: this.databaseUrl('notify'),
-      redisUrl: this.redisUrl,
-      salePrefix: this.salePrefix,
-      saleId,
-      initialProductStock,
-      nameServer: this.broker.namesrvAddr,
-    };
+    return booksTargetOf(this.stackTarget(), saleId, initialProductStock);
   }
 
   /** Where this stack is, for the load-test tooling (the scenario runner, the sampler, the checker). */
