@@ -1,7 +1,7 @@
 import { ProducerGroups } from '@flashsale/contracts';
 import { MqModule } from '@flashsale/mq/nest';
 import { BrokerHealthIndicator, ServiceKitModule } from '@flashsale/service-kit';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { OrderConfig } from './config/order.config';
 import { orderDatabase } from './database/order.database';
 import { OrderModule } from './order/order.module';
@@ -24,6 +24,8 @@ export class AppModule {
           config,
           database: orderDatabase,
           health: { indicators: [BrokerHealthIndicator] },
+          // The purchase route logs its winners itself; losers are counted in /metrics, not logged.
+          logging: { selfLoggingRoutes: [{ path: 'sales/:id/purchases', method: RequestMethod.POST }] },
         }),
         MqModule.forRoot({
           isGlobal: true,

@@ -1,4 +1,5 @@
 import type { ServiceAppOptions } from '@flashsale/service-kit';
+import { purchaseOpenApiPaths } from './purchase/purchase-route.schema';
 
 /** How the order app is set up in main.ts and in the tests alike. */
 export const orderAppOptions: ServiceAppOptions = {
@@ -20,5 +21,7 @@ export const orderAppOptions: ServiceAppOptions = {
       'RATE_LIMITED, SALE_NOT_FOUND, ORDER_CLOSED, ...).',
     ].join('\n'),
     version: '0.1.0',
+    // POST /sales/{id}/purchases is a plain Fastify route, described by its own JSON schemas.
+    paths: purchaseOpenApiPaths,
   },
 };

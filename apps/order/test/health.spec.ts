@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { REDIS, type TestService, unusedPort } from '@flashsale/service-kit';
 import type { SpawnedBroker } from '@flashsale/testing';
 import Redis from 'ioredis';
@@ -150,5 +151,22 @@ describe('order service with Redis unreachable', () => {
 
   it('stays alive', async () => {
     expect((await fetch(`${service.url}/alive`)).status).toBe(200);
+  });
+
+  it('answers a purchase with 500 INTERNAL_ERROR (nothing was taken) and counts it as ERROR', async () => {
+    const response = await fetch(`${service.url}/sales/${randomUUID()}/purchases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'ann', quantity: 1 }),
+    });
+
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^flashsale_purchase_requests_total\{outcome="ERROR",service="order"\} 1$/m);
   });
 });

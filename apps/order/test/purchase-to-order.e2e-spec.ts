@@ -165,6 +165,16 @@ describe('purchase → transactional order', () => {
     const path = `/sales/${sale.id}/purchases`;
 
     expect((await http(service, 'POST', path, '{"userId": "eve", "quantity": ')).status).toBe(400);
+    // The route's JSON schema is as strict as the ValidationPipe of the other routes: no coercion of
+    // "1" to 1, no silently dropped properties; the message names the field.
+    expect(await http(service, 'POST', path, { userId: 'eve', quantity: '1' })).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, code: 'INVALID_REQUEST', message: expect.stringContaining('quantity') },
+    });
+    expect(await http(service, 'POST', path, { userId: 'eve evil', quantity: 1 })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_REQUEST', message: expect.stringContaining('userId') },
+    });
     expect((await http(service, 'POST', path, { userId: 'eve', quantity: -1 })).status).toBe(400);
     expect((await http(service, 'POST', path, { userId: 'eve', quantity: 1.5 })).status).toBe(400);
     expect((await http(service, 'POST', path, { userId: 'eve' })).status).toBe(400);

@@ -39,7 +39,7 @@ export {
   HEALTH_PROBE_TIMEOUT_MS,
   type ServiceHealthIndicator,
 } from './health/service-health-indicator';
-export { LoggingModule } from './logging/logging.module';
+export { LoggingModule, type LoggingOptions } from './logging/logging.module';
 export { pinoHttpOptions, type LogOptions } from './logging/pino-http.options';
 export { createMetricsRegistry } from './metrics/create-metrics-registry';
 export { METRICS_REGISTRY } from './metrics/metrics.constants';

@@ -3,7 +3,7 @@ import type { BaseServiceConfig } from './config/base-service.config';
 import { ServiceConfigModule } from './config/service-config.module';
 import { DatabaseModule, type DatabaseOptions } from './database/database.module';
 import { HealthModule, type HealthOptions } from './health/health.module';
-import { LoggingModule } from './logging/logging.module';
+import { LoggingModule, type LoggingOptions } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -14,6 +14,7 @@ export interface ServiceKitOptions {
   config: BaseServiceConfig;
   database: DatabaseOptions;
   health?: HealthOptions;
+  logging?: LoggingOptions;
 }
 
 /**
@@ -28,7 +29,7 @@ export class ServiceKitModule {
       module: ServiceKitModule,
       imports: [
         ServiceConfigModule.forRoot(options.service, options.config),
-        LoggingModule,
+        LoggingModule.forRoot(options.logging),
         DatabaseModule.forRoot(options.database),
         RedisModule.forRoot(),
         MetricsModule,

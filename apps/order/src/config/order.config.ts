@@ -44,6 +44,17 @@ export class OrderConfig extends BaseServiceConfig {
   @Max(256)
   PURCHASE_CONSUMER_CONCURRENCY = 8;
 
+  /**
+   * The steady pace of order creation: purchase requests this instance turns into orders per second
+   * (0: as fast as PURCHASE_CONSUMER_CONCURRENCY allows). The rest of a spike waits in the broker.
+   * Pick what the database and the services behind ORDER_CREATED take with room to spare.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  PURCHASE_ORDERS_PER_SECOND = 100;
+
   /** Purchase attempts one user may make per second before 429 RATE_LIMITED. */
   @Type(() => Number)
   @IsInt()

@@ -18,7 +18,7 @@ import { LuaScript } from '../redis/lua-script';
 import { SALE_REDIS } from '../redis/sale-redis.module';
 import { PURCHASE_GATE_LUA } from './purchase-gate.lua';
 import { PURCHASE_UNDO_LUA } from './purchase-undo.lua';
-import type { PurchaseRejection } from './purchase.errors';
+import type { PurchaseRejection } from './purchase-refusal';
 import { TICKET_CLAIM_LUA } from './ticket-claim.lua';
 
 export type GateOutcome =

@@ -3,17 +3,22 @@ import { MqConsumer, RocketMQContext } from '@flashsale/mq/nest';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { OrderPlacementService } from './order-placement.service';
+import { PurchasePace } from './purchase-pace';
 
 /**
- * Consumes admitted purchase requests at the pace the database takes: the group's concurrency is
- * PURCHASE_CONSUMER_CONCURRENCY (the RocketMQServer's default, see app.factory.ts), however fast the
- * gate lets requests in. The backlog waits in the broker, not in this process or the database.
+ * Consumes admitted purchase requests at the pace the database takes, however fast the gate lets
+ * requests in: PURCHASE_ORDERS_PER_SECOND (purchase-pace.ts), with at most
+ * PURCHASE_CONSUMER_CONCURRENCY in flight (the RocketMQServer's default, see app.factory.ts). The
+ * backlog waits in the broker as consumer lag, not in the database.
  */
 @Controller()
 export class PurchaseRequestConsumer {
   private readonly logger = new Logger(PurchaseRequestConsumer.name);
 
-  constructor(private readonly placement: OrderPlacementService) {}
+  constructor(
+    private readonly placement: OrderPlacementService,
+    private readonly pace: PurchasePace,
+  ) {}
 
   @MqConsumer({ topic: Topics.PURCHASE_REQUEST, group: ConsumerGroups.ORDER_PURCHASE })
   async onPurchaseRequest(@Payload() request: unknown, @Ctx() context: RocketMQContext): Promise<void> {
@@ -22,6 +27,7 @@ export class PurchaseRequestConsumer {
       this.logger.error(`malformed purchase request ${context.getMsgId()} dropped`);
       return;
     }
+    await this.pace.take();
     await this.placement.place(request);
   }
 }

@@ -5,15 +5,28 @@ import { SaleModule } from '../sale/sale.module';
 import { OrderPlacementService } from './order-placement.service';
 import { PurchaseGate } from './purchase-gate';
 import { PurchaseMetrics } from './purchase-metrics';
+import { PurchasePace } from './purchase-pace';
 import { PurchaseRateLimiter } from './purchase-rate-limiter';
 import { PurchaseRequestConsumer } from './purchase-request.consumer';
-import { PurchaseController } from './purchase.controller';
+import { PurchaseRoute } from './purchase.route';
 import { PurchaseService } from './purchase.service';
+import { TicketController } from './ticket.controller';
 
-/** The gate (HTTP) and the purchase request consumer that turns admitted requests into orders. */
+/**
+ * The gate (`POST /sales/:id/purchases`, a plain Fastify route), the tickets buyers poll, and the
+ * purchase request consumer that turns admitted requests into orders.
+ */
 @Module({
   imports: [SaleModule, OrderModule, MessagingModule],
-  controllers: [PurchaseController, PurchaseRequestConsumer],
-  providers: [PurchaseService, PurchaseMetrics, PurchaseGate, PurchaseRateLimiter, OrderPlacementService],
+  controllers: [TicketController, PurchaseRequestConsumer],
+  providers: [
+    PurchaseRoute,
+    PurchaseService,
+    PurchaseMetrics,
+    PurchasePace,
+    PurchaseGate,
+    PurchaseRateLimiter,
+    OrderPlacementService,
+  ],
 })
 export class PurchaseModule {}

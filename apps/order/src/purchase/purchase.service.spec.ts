@@ -1,14 +1,8 @@
 import type { Producer, SendResult } from '@flashsale/mq';
 import type { DataSource } from 'typeorm';
-import { SaleNotFoundError } from '../sale/sale.errors';
 import type { GateOutcome, PurchaseGate } from './purchase-gate';
 import type { PurchaseRateLimiter } from './purchase-rate-limiter';
-import {
-  PurchaseRejectedError,
-  PurchaseUnavailableError,
-  QuantityAboveLimitError,
-  RateLimitedError,
-} from './purchase.errors';
+import type { PurchaseRefusal } from './purchase-refusal';
 import { PurchaseService } from './purchase.service';
 
 const SALE = '6f1c2d3e-4b5a-4c6d-8e7f-901234567890';
@@ -40,13 +34,14 @@ describe('PurchaseService', () => {
   it('sends the admitted request keyed by its ticket and answers PENDING', async () => {
     const { service, producer, gate } = setup({});
 
-    const accepted = await service.purchase(SALE, { userId: 'u1', quantity: 2 });
+    const answer = await service.purchase(SALE, 'u1', 2);
 
-    expect(accepted).toEqual({ ticket: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'PENDING' });
+    expect(answer).toEqual({ accepted: true, ticket: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const ticket = answer.accepted ? answer.ticket : '';
     const message = producer.send.mock.calls[0][0];
-    expect(message).toMatchObject({ topic: 'flashsale_purchase_request', keys: accepted.ticket });
+    expect(message).toMatchObject({ topic: 'flashsale_purchase_request', keys: ticket });
     expect(JSON.parse(message.body)).toMatchObject({
-      ticket: accepted.ticket,
+      ticket,
       saleId: SALE,
       sku: 'SKU-1',
       userId: 'u1',
@@ -58,58 +53,60 @@ describe('PurchaseService', () => {
   it('checks the rate limit first: 429 without touching the gate', async () => {
     const { service, gate } = setup({ allowed: false });
 
-    await expect(service.purchase(SALE, { userId: 'u1', quantity: 1 })).rejects.toBeInstanceOf(
-      RateLimitedError,
-    );
+    await expect(service.purchase(SALE, 'u1', 1)).resolves.toEqual(refused('RATE_LIMITED'));
     expect(gate.admit).not.toHaveBeenCalled();
   });
 
   it.each([
-    [{ admitted: false, reason: 'SOLD_OUT', stockLeft: 0 }, PurchaseRejectedError],
-    [{ admitted: false, reason: 'NO_SUCH_SALE', stockLeft: 0 }, SaleNotFoundError],
-    [{ admitted: false, reason: 'QUANTITY_ABOVE_LIMIT', stockLeft: 3 }, QuantityAboveLimitError],
-  ] as [GateOutcome, new (...args: never[]) => Error][])(
-    'maps a rejection %j to its error',
-    async (outcome, type) => {
+    [{ admitted: false, reason: 'SOLD_OUT', stockLeft: 0 }, 'SOLD_OUT'],
+    [{ admitted: false, reason: 'ALREADY_BOUGHT', stockLeft: 2 }, 'ALREADY_BOUGHT'],
+    [{ admitted: false, reason: 'NO_SUCH_SALE', stockLeft: 0 }, 'SALE_NOT_FOUND'],
+    [{ admitted: false, reason: 'QUANTITY_ABOVE_LIMIT', stockLeft: 3 }, 'QUANTITY_ABOVE_LIMIT'],
+  ] as [GateOutcome, PurchaseRefusal][])(
+    'maps the gate outcome %j to the refusal %s',
+    async (outcome, refusal) => {
       const { service, producer } = setup({ outcome });
 
-      await expect(service.purchase(SALE, { userId: 'u1', quantity: 1 })).rejects.toBeInstanceOf(type);
+      await expect(service.purchase(SALE, 'u1', 1)).resolves.toEqual(refused(refusal));
       expect(producer.send).not.toHaveBeenCalled();
     },
   );
 
-  it('undoes the admission and answers 503 when the send fails', async () => {
+  it('undoes the admission and refuses with PURCHASE_UNAVAILABLE when the send fails', async () => {
     const { service, gate } = setup({ send: () => Promise.reject(new Error('connect ECONNREFUSED')) });
 
-    await expect(service.purchase(SALE, { userId: 'u1', quantity: 2 })).rejects.toBeInstanceOf(
-      PurchaseUnavailableError,
-    );
+    await expect(service.purchase(SALE, 'u1', 2)).resolves.toEqual(refused('PURCHASE_UNAVAILABLE'));
     expect(gate.undo).toHaveBeenCalledWith(SALE, expect.any(String), 'u1', 2);
   });
 
   it('treats a send that is not SEND_OK as failed', async () => {
     const { service, gate } = setup({ send: async () => ({ sendStatus: 'FLUSH_DISK_TIMEOUT' }) });
 
-    await expect(service.purchase(SALE, { userId: 'u1', quantity: 1 })).rejects.toBeInstanceOf(
-      PurchaseUnavailableError,
-    );
+    await expect(service.purchase(SALE, 'u1', 1)).resolves.toEqual(refused('PURCHASE_UNAVAILABLE'));
     expect(gate.undo).toHaveBeenCalledTimes(1);
   });
 
-  it('answers 202 after all when the undo finds the ticket already claimed by the consumer', async () => {
+  it('accepts after all when the undo finds the ticket already claimed by the consumer', async () => {
     const { service } = setup({ send: () => Promise.reject(new Error('timeout')), undone: false });
 
-    await expect(service.purchase(SALE, { userId: 'u1', quantity: 1 })).resolves.toMatchObject({
-      status: 'PENDING',
-    });
+    await expect(service.purchase(SALE, 'u1', 1)).resolves.toMatchObject({ accepted: true });
   });
 
-  it('answers 503 when the undo itself fails', async () => {
+  it('refuses with PURCHASE_UNAVAILABLE when the undo itself fails', async () => {
     const { service, gate } = setup({ send: () => Promise.reject(new Error('timeout')) });
     gate.undo.mockRejectedValue(new Error('Redis down'));
 
-    await expect(service.purchase(SALE, { userId: 'u1', quantity: 1 })).rejects.toBeInstanceOf(
-      PurchaseUnavailableError,
-    );
+    await expect(service.purchase(SALE, 'u1', 1)).resolves.toEqual(refused('PURCHASE_UNAVAILABLE'));
+  });
+
+  it('lets a Redis failure of the gate itself reach the caller (the route answers 500)', async () => {
+    const { service, gate } = setup({});
+    gate.admit.mockRejectedValue(new Error('Redis down'));
+
+    await expect(service.purchase(SALE, 'u1', 1)).rejects.toThrow('Redis down');
   });
 });
+
+function refused(refusal: PurchaseRefusal) {
+  return { accepted: false, refusal };
+}

@@ -6,20 +6,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PurchaseOrderEntity } from '../order/purchase-order.entity';
-import { SaleNotFoundError } from '../sale/sale.errors';
 import { PurchaseGate } from './purchase-gate';
+import type { PurchaseAnswer } from './purchase-refusal';
 import { PurchaseRateLimiter } from './purchase-rate-limiter';
-import type { PurchaseRequestDto } from './purchase-request.dto';
-import {
-  PurchaseRejectedError,
-  PurchaseUnavailableError,
-  QuantityAboveLimitError,
-  RateLimitedError,
-} from './purchase.errors';
-import type { PurchaseAcceptedDto, TicketDto } from './ticket.dto';
+import type { TicketDto } from './ticket.dto';
 
 /**
- * Flow 1 (DESIGN §4.1), the HTTP side: rate limit → Redis gate → request message → 202 with a ticket.
+ * Flow 1 (DESIGN §4.1), the HTTP side: rate limit → Redis gate → request message → a ticket. Refusals
+ * are answers, not exceptions (see purchase-refusal.ts); only a broken Redis throws.
  *
  * Interview: "消息如何保证投递的可靠性？" (How do you make sure a message is delivered?) — the request is
  * sent synchronously and only SEND_OK counts: the broker has stored it (and, with SYNC_FLUSH /
@@ -37,26 +31,27 @@ export class PurchaseService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async purchase(saleId: string, request: PurchaseRequestDto): Promise<PurchaseAcceptedDto> {
-    if (!(await this.rateLimiter.tryAcquire(request.userId))) throw new RateLimitedError();
+  async purchase(saleId: string, userId: string, quantity: number): Promise<PurchaseAnswer> {
+    if (!(await this.rateLimiter.tryAcquire(userId))) return { accepted: false, refusal: 'RATE_LIMITED' };
 
-    const outcome = await this.gate.admit(saleId, request.userId, request.quantity);
+    const outcome = await this.gate.admit(saleId, userId, quantity);
     if (!outcome.admitted) {
-      if (outcome.reason === 'NO_SUCH_SALE') throw new SaleNotFoundError(saleId);
-      if (outcome.reason === 'QUANTITY_ABOVE_LIMIT') throw new QuantityAboveLimitError();
-      throw new PurchaseRejectedError(outcome.reason);
+      const refusal = outcome.reason === 'NO_SUCH_SALE' ? 'SALE_NOT_FOUND' : outcome.reason;
+      return { accepted: false, refusal };
     }
 
     const event: PurchaseRequestedEvent = {
       ticket: randomUUID(),
       saleId,
       sku: outcome.sku,
-      userId: request.userId,
-      quantity: request.quantity,
+      userId,
+      quantity,
       requestedAt: new Date().toISOString(),
     };
-    await this.queue(event);
-    return { ticket: event.ticket, status: 'PENDING' };
+    const queued = await this.queue(event);
+    return queued
+      ? { accepted: true, ticket: event.ticket }
+      : { accepted: false, refusal: 'PURCHASE_UNAVAILABLE' };
   }
 
   /** What became of a ticket, read from the order table (the ticket column is unique). */
@@ -67,8 +62,11 @@ export class PurchaseService {
     return { ticket, status: failed ? 'FAILED' : 'CREATED', orderId: order.id, orderStatus: order.status };
   }
 
-  /** Sends the request; on any failure gives the units back (unless the consumer already has it). */
-  private async queue(event: PurchaseRequestedEvent): Promise<void> {
+  /**
+   * Sends the request; on any failure gives the units back (unless the consumer already has it).
+   * True when the request is (or turned out to be) queued.
+   */
+  private async queue(event: PurchaseRequestedEvent): Promise<boolean> {
     let problem: string;
     try {
       const result = await this.producer.send({
@@ -76,7 +74,7 @@ export class PurchaseService {
         body: JSON.stringify(event),
         keys: event.ticket,
       });
-      if (result.sendStatus === 'SEND_OK') return;
+      if (result.sendStatus === 'SEND_OK') return true;
       problem = result.sendStatus;
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
@@ -90,14 +88,14 @@ export class PurchaseService {
       this.logger.error(
         `ticket ${event.ticket}: request not queued (${problem}) and units not given back: ${String(error)}`,
       );
-      throw new PurchaseUnavailableError();
+      return false;
     }
     if (!undone) {
       // The consumer claimed the ticket: the message was stored after all (e.g. a lost reply).
       this.logger.warn(`ticket ${event.ticket}: send reported ${problem}, but the request was consumed`);
-      return;
+      return true;
     }
     this.logger.warn(`ticket ${event.ticket}: request not queued (${problem}); units given back`);
-    throw new PurchaseUnavailableError();
+    return false;
   }
 }

@@ -4,12 +4,6 @@ import { ORDER_STATUSES, type OrderStatus } from '../order/order-status';
 export const TICKET_STATUSES = ['PENDING', 'CREATED', 'FAILED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-/** `202` answer of an admitted purchase: poll `GET /tickets/:ticket` for the order. */
-export class PurchaseAcceptedDto {
-  @ApiProperty({ format: 'uuid' }) ticket!: string;
-  @ApiProperty({ enum: ['PENDING'] }) status!: 'PENDING';
-}
-
 /**
  * Where a purchase stands: PENDING while its request waits in the queue (or for a ticket this service
  * never issued — it cannot tell them apart without a lookup table the spike would have to write),

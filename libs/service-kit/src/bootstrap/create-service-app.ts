@@ -27,6 +27,10 @@ export async function createServiceApp(
     trustProxy: false,
     // Requests are logged by pino-http (LoggingModule), not by Fastify's own logger.
     logger: false,
+    // Only plain Fastify routes with a JSON schema use this (Nest routes validate with ValidationPipe):
+    // make it as strict as the ValidationPipe below, so `"1"` is not a number and an unknown property
+    // is a 400, not silently dropped. Fastify's defaults coerce types and remove additional properties.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     // Keep start-up messages until pino is installed, so that every line has the same format.
