@@ -114,7 +114,7 @@ describe('renderPeakShavingReport', () => {
     for (const phrase of [
       'Redis gate',
       'PURCHASE_REQUEST',
-      'PURCHASE_CONSUMER_CONCURRENCY',
+      'PURCHASE_ORDERS_PER_SECOND',
       'backlog',
       'broker',
     ]) {

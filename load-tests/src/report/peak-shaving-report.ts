@@ -4,7 +4,7 @@
  * broker that turns one into the other. One HTML file with its CSS and charts inline, so it can be
  * attached to an issue or opened from a CI artifact with no network and nothing else beside it.
  */
-import { type LoadFigures, type PeakShavingRun } from '../shaping/peak-shaving-run';
+import { type LoadFigures, type LoadPhaseFigures, type PeakShavingRun } from '../shaping/peak-shaving-run';
 import { escapeHtml, formatNumber } from './html-text';
 import { type PeakShavingSummary, summarizeSamples } from './peak-shaving-summary';
 import { type LineSeries, renderLineChart } from './svg-chart';
@@ -213,11 +213,24 @@ function renderExplanation(): string {
 service does not try: its <strong>Redis gate</strong> (one Lua script) answers every purchase at once, a 409 for
 the many who lose and a 202 for the few it admits, without touching PostgreSQL. Each admitted purchase becomes
 a <code>PURCHASE_REQUEST</code> <strong>message</strong> on the broker. The order consumer takes those messages
-at the pace of <code>PURCHASE_CONSUMER_CONCURRENCY</code> (8 at a time by default) and writes the orders, so the
+at its own steady pace — <code>PURCHASE_ORDERS_PER_SECOND</code> (100 by default), at most
+<code>PURCHASE_CONSUMER_CONCURRENCY</code> in flight — and writes the orders, so the
 database sees a steady rate however steep the spike. What the consumer has not reached yet is the
 <strong>backlog</strong>: it waits in the broker, not in a process or the database, rising while the gate
 admits faster than the consumer writes and draining once the admissions stop.</p>
 </section>`;
+}
+
+/** The run's two phases, split at the last 202 (see LoadRecorder): where a slow p99 comes from. */
+function phaseRows(name: string, phase: LoadPhaseFigures | undefined): [string, string][] {
+  if (!phase) return [];
+  return [
+    [
+      `Rate ${name}`,
+      `${formatNumber(phase.answersPerSec, 1)} answers/s over ${formatNumber(phase.durationSec, 1)} s`,
+    ],
+    [`Latency p50 / p99 ${name}`, `${ms(phase.latencyMs.p50)} / ${ms(phase.latencyMs.p99)}`],
+  ];
 }
 
 function renderLoad(load: LoadFigures | undefined): string {
@@ -232,6 +245,8 @@ function renderLoad(load: LoadFigures | undefined): string {
     ['Latency p90', ms(load.latencyMs.p90)],
     ['Latency p99', ms(load.latencyMs.p99)],
     ['Latency max', ms(load.latencyMs.max)],
+    ...phaseRows('while selling', load.phases?.selling),
+    ...phaseRows('once sold out', load.phases?.soldOut),
   ];
   const rows = figures.map(
     ([name, value]) => `<tr><th>${escapeHtml(name)}</th><td class="num">${escapeHtml(value)}</td></tr>`,

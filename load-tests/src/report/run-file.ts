@@ -83,6 +83,17 @@ function checkLoad(value: unknown, where: string): void {
   for (const field of ['p50', 'p90', 'p99', 'max']) number(latency[field], `${where}.latencyMs.${field}`);
   const statuses = object(load.statusCounts, `${where}.statusCounts`);
   for (const [status, count] of Object.entries(statuses)) number(count, `${where}.statusCounts["${status}"]`);
+  if (load.phases === undefined) return;
+  const phases = object(load.phases, `${where}.phases`);
+  for (const name of ['selling', 'soldOut']) {
+    const phase = object(phases[name], `${where}.phases.${name}`);
+    for (const field of ['answers', 'durationSec', 'answersPerSec'])
+      number(phase[field], `${where}.phases.${name}.${field}`);
+    const phaseLatency = object(phase.latencyMs, `${where}.phases.${name}.latencyMs`);
+    for (const field of ['p50', 'p90', 'p99', 'max']) {
+      number(phaseLatency[field], `${where}.phases.${name}.latencyMs.${field}`);
+    }
+  }
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {

@@ -75,6 +75,15 @@ function printVerdict({ run, books, checkout, failures, runPath, reportPath }: S
       `latency ms p50 ${load.latencyMs.p50.toFixed(2)} p90 ${load.latencyMs.p90.toFixed(2)} ` +
       `p99 ${load.latencyMs.p99.toFixed(2)} max ${load.latencyMs.max.toFixed(1)}; statuses ${JSON.stringify(load.statusCounts)}`,
   );
+  if (load.phases) {
+    for (const [name, phase] of Object.entries(load.phases)) {
+      console.log(
+        `  ${name.padEnd(8)} ${phase.answers} answers in ${phase.durationSec.toFixed(1)} s = ` +
+          `${phase.answersPerSec.toFixed(0)}/s; latency ms p50 ${phase.latencyMs.p50.toFixed(2)} ` +
+          `p99 ${phase.latencyMs.p99.toFixed(2)} max ${phase.latencyMs.max.toFixed(1)}`,
+      );
+    }
+  }
   if (checkout) {
     console.log(
       `checkout: ${checkout.winners} winners, ${checkout.paid} paid, ${checkout.leftUnpaid} left to the delayed close, ` +

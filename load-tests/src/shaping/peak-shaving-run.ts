@@ -16,14 +16,33 @@ export interface PeakShavingSample {
   backlog: number;
 }
 
+export interface LatencyFigures {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
 /** Latency and status figures of the load generator (k6 or the Node driver) for the whole run. */
 export interface LoadFigures {
   requests: number;
   durationSec: number;
   requestsPerSec: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  latencyMs: LatencyFigures;
   /** HTTP status → count, e.g. { "202": 500, "409": 41200 }; "error" for connection failures. */
   statusCounts: Record<string, number>;
+  /**
+   * The run split at the last 202 answer (Node driver only): `selling` while units were left and
+   * orders were being created, `soldOut` after, when every answer came from the Redis gate alone.
+   */
+  phases?: { selling: LoadPhaseFigures; soldOut: LoadPhaseFigures };
+}
+
+export interface LoadPhaseFigures {
+  answers: number;
+  durationSec: number;
+  answersPerSec: number;
+  latencyMs: LatencyFigures;
 }
 
 export interface PeakShavingRun {
