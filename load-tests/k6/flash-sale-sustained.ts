@@ -6,7 +6,7 @@
  * become request messages faster than the order consumer writes orders (at its steady
  * PURCHASE_ORDERS_PER_SECOND), so the request topic's backlog grows; once sold out it drains at the consumer's pace while
  * the gate keeps answering at the full rate. The edge must not notice either phase: latency stays flat
- * (p99 < 50 ms) and nothing fails. The stock default (5,000) and the all-distinct
+ * (p99 < 50 ms) and nothing fails. The stock default (2,500) and the all-distinct
  * buyers are explained in lib/config.ts (sustainedConfig); the backlog itself is visible on the broker
  * and in the wrapper's samples (`npm run load:sustained`), not from here.
  *

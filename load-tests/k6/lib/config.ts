@@ -149,16 +149,15 @@ export interface SustainedConfig extends CommonConfig {
 
 /**
  * A long, steady overload. By default every iteration is a new buyer (USERS = RATE × DURATION, apart
- * from the REPEAT_BUYER_RATIO repeats) and the stock is SUSTAINED_STOCK: for the first seconds about
- * RATE × (1 − REPEAT_BUYER_RATIO) purchases a second are admitted, each one a request message, many
- * times what the order consumer writes to PostgreSQL (70–130 orders a second measured on a 2-core
- * machine running the whole stack); the backlog on the request topic grows, then drains at the
- * consumer's pace for most of the run while the gate keeps answering SOLD_OUT at the full rate. Both
- * phases must keep the edge latency flat. A stock of 5,000 drains within about a minute there; a
- * quarter of the requests (30,000 at the defaults) would take several minutes. Raise STOCK on a bigger
- * machine to keep admitting longer.
+ * from the REPEAT_BUYER_RATIO repeats) and the stock is SUSTAINED_STOCK: for the first second or two
+ * about RATE × (1 − REPEAT_BUYER_RATIO) purchases a second are admitted, each one a request message,
+ * many times what the order consumer writes to PostgreSQL (PURCHASE_ORDERS_PER_SECOND, 50 by
+ * default); the backlog on the request topic grows, then drains at the consumer's pace for most of the
+ * run while the gate keeps answering SOLD_OUT at the full rate. Both phases must keep the edge latency
+ * flat. A stock of 2,500 drains in about 50 s at the default pace, within the run; raise STOCK with the
+ * pace on a bigger machine to keep admitting longer.
  */
-export const SUSTAINED_STOCK = 5_000;
+export const SUSTAINED_STOCK = 2_500;
 
 export function sustainedConfig(): SustainedConfig {
   const rate = envInt('RATE', 2000, 1, 1_000_000);

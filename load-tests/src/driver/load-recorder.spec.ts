@@ -41,6 +41,20 @@ describe('LoadRecorder', () => {
     expect(phases?.soldOut.latencyMs).toMatchObject({ p50: 3, p99: 5, max: 5 });
   });
 
+  it('keeps answers and latency percentiles per second of the run', () => {
+    const recorder = new LoadRecorder();
+    recorder.record(409, 10);
+    recorder.record(409, 30);
+    jest.advanceTimersByTime(2_500);
+    recorder.record(409, 4);
+
+    expect(recorder.finish().perSecond).toEqual([
+      { second: 0, answers: 2, p50: 10, p99: 30, max: 30 },
+      { second: 1, answers: 0, p50: 0, p99: 0, max: 0 },
+      { second: 2, answers: 1, p50: 4, p99: 4, max: 4 },
+    ]);
+  });
+
   it('has no phases when nothing was admitted', () => {
     const recorder = new LoadRecorder();
     recorder.record(409, 1);

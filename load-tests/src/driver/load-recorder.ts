@@ -7,7 +7,12 @@
  * machines; once sold out, every answer is a 409 from Redis. The phases say which one a slow p99
  * comes from.
  */
-import type { LatencyFigures, LoadFigures, LoadPhaseFigures } from '../shaping/peak-shaving-run';
+import type {
+  LatencyFigures,
+  LoadFigures,
+  LoadPhaseFigures,
+  LoadSecondFigures,
+} from '../shaping/peak-shaving-run';
 
 const ACCEPTED = 202;
 
@@ -51,7 +56,18 @@ export class LoadRecorder {
       statusCounts: { ...this.statuses },
     };
     if (this.lastAcceptedAt !== undefined) figures.phases = this.phases(this.lastAcceptedAt, this.endedAt);
+    figures.perSecond = this.perSecond();
     return figures;
+  }
+
+  /** Answers and latency percentiles by the second they arrived in: the latency line of the run. */
+  private perSecond(): LoadSecondFigures[] {
+    const seconds: number[][] = [];
+    this.answeredAt.forEach((at, i) => (seconds[Math.floor(at / 1000)] ??= []).push(this.latencies[i]));
+    return Array.from(seconds, (latencies = [], second) => {
+      const { p50, p99, max } = latencyFigures(latencies);
+      return { second, answers: latencies.length, p50, p99, max };
+    });
   }
 
   private phases(soldOutAt: number, endedAt: number): LoadFigures['phases'] {

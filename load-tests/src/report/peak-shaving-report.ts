@@ -213,7 +213,7 @@ function renderExplanation(): string {
 service does not try: its <strong>Redis gate</strong> (one Lua script) answers every purchase at once, a 409 for
 the many who lose and a 202 for the few it admits, without touching PostgreSQL. Each admitted purchase becomes
 a <code>PURCHASE_REQUEST</code> <strong>message</strong> on the broker. The order consumer takes those messages
-at its own steady pace — <code>PURCHASE_ORDERS_PER_SECOND</code> (100 by default), at most
+at its own steady pace — <code>PURCHASE_ORDERS_PER_SECOND</code> (50 by default), at most
 <code>PURCHASE_CONSUMER_CONCURRENCY</code> in flight — and writes the orders, so the
 database sees a steady rate however steep the spike. What the consumer has not reached yet is the
 <strong>backlog</strong>: it waits in the broker, not in a process or the database, rising while the gate

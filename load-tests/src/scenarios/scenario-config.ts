@@ -82,7 +82,7 @@ export function scenarioSettings(
         seconds,
         users: read.int('USERS', requests, 1, 100_000_000),
         repeatBuyerRatio: read.ratio('REPEAT_BUYER_RATIO', 0.1),
-        stock: read.int('STOCK', 5_000, 1, 10_000_000),
+        stock: read.int('STOCK', 2_500, 1, 10_000_000),
       };
     }
     case 'checkout':

@@ -36,6 +36,17 @@ export interface LoadFigures {
    * orders were being created, `soldOut` after, when every answer came from the Redis gate alone.
    */
   phases?: { selling: LoadPhaseFigures; soldOut: LoadPhaseFigures };
+  /** Answers and latency by the second of the run they arrived in (Node driver only). */
+  perSecond?: LoadSecondFigures[];
+}
+
+export interface LoadSecondFigures {
+  /** Seconds since the load started. */
+  second: number;
+  answers: number;
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 export interface LoadPhaseFigures {

@@ -37,7 +37,7 @@ export class OrderConfig extends BaseServiceConfig {
   @Max(18)
   ORDER_CLOSE_DELAY_LEVEL?: number;
 
-  /** Purchase requests handled at once: the pace the database takes, whatever the spike. */
+  /** Purchase requests being turned into orders at once (the pace itself is PURCHASE_ORDERS_PER_SECOND). */
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -53,7 +53,7 @@ export class OrderConfig extends BaseServiceConfig {
   @IsInt()
   @Min(0)
   @Max(100_000)
-  PURCHASE_ORDERS_PER_SECOND = 100;
+  PURCHASE_ORDERS_PER_SECOND = 50;
 
   /** Purchase attempts one user may make per second before 429 RATE_LIMITED. */
   @Type(() => Number)
