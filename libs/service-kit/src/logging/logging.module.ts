@@ -1,5 +1,6 @@
 import { type DynamicModule, type MiddlewareConsumer, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
+import { destination } from 'pino';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { SERVICE_NAME } from '../config/service-config.module';
 import { pinoHttpOptions } from './pino-http.options';
@@ -29,10 +30,17 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRootAsync({
           inject: [BaseServiceConfig, SERVICE_NAME],
-          useFactory: (config: BaseServiceConfig, service: string) => ({
-            pinoHttp: pinoHttpOptions({ service, level: config.LOG_LEVEL }),
-            exclude: exclude.length > 0 ? exclude : undefined,
-          }),
+          useFactory: (config: BaseServiceConfig, service: string): Params => {
+            const options = pinoHttpOptions({ service, level: config.LOG_LEVEL });
+            return {
+              // Pretty output goes through pino's transport thread; JSON lines go to stdout without
+              // blocking the event loop: lines logged while a write is in flight are written together,
+              // so a busy service makes one syscall for many lines instead of one per line. Idle, a line
+              // is written at once; pino flushes what is left when the process exits.
+              pinoHttp: options.transport ? options : [options, destination({ dest: 1, sync: false })],
+              exclude: exclude.length > 0 ? exclude : undefined,
+            };
+          },
         }),
       ],
     };
