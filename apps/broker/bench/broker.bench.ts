@@ -30,15 +30,13 @@
  * the broker's peak RSS (VmHWM), prints a table (medians and ranges over `--runs`) and writes JSON to
  * load-tests/results/. It asserts nothing: it is a measurement.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 // The benchmark drives the broker the way applications do, through our client; the broker itself
 // never imports it.
 // eslint-disable-next-line no-restricted-imports
 import { AdminClient, type Message, Producer, PushConsumer } from '@flashsale/mq';
+import { spawnBrokerForTests, type SpawnedBroker } from '@flashsale/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   type LatencyPercentiles,
@@ -89,12 +87,6 @@ interface LatencyCase {
   result: SteadyRateResult;
 }
 
-interface BrokerUnderTest {
-  child: ChildProcess;
-  nameServer: string;
-  storeDir: string;
-}
-
 // ---- options -------------------------------------------------------------------------------------
 
 function parseArgs(argv: string[]): Options {
@@ -129,63 +121,9 @@ function modeName(batch: number): string {
 
 // ---- the broker child process --------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`broker exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(100);
-  }
-  throw new Error(`broker did not listen on ${port}`);
-}
-
-async function startBroker(flushDiskType: string, nodeArgs: string[]): Promise<BrokerUnderTest> {
-  const storeDir = mkdtempSync(path.join(tmpdir(), 'broker-bench-'));
-  const [namesrvPort, brokerPort] = [await freePort(), await freePort()];
-  const args = [...nodeArgs, '-r', '@swc-node/register', 'apps/broker/src/main.ts'];
-  const child = spawn(process.execPath, args, {
-    cwd: WORKSPACE,
-    env: {
-      ...process.env,
-      ROLE: 'all',
-      NAMESRV_PORT: String(namesrvPort),
-      NAMESRV_ADDR: `127.0.0.1:${namesrvPort}`,
-      BROKER_PORT: String(brokerPort),
-      BROKER_IP: '127.0.0.1',
-      STORE_DIR: storeDir,
-      FLUSH_DISK_TYPE: flushDiskType,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitForPort(brokerPort, child);
-  return { child, nameServer: `127.0.0.1:${namesrvPort}`, storeDir };
-}
-
-async function stopBroker(broker: BrokerUnderTest): Promise<void> {
-  const exited = new Promise((resolve) => broker.child.once('exit', resolve));
-  broker.child.kill('SIGTERM');
-  await exited;
-  rmSync(broker.storeDir, { recursive: true, force: true });
+/** NameServer + broker in one child process (ROLE=all), as `nx serve broker` runs them. */
+function startBroker(flushDiskType: string, nodeArgs: string[]): Promise<SpawnedBroker> {
+  return spawnBrokerForTests({ env: { FLUSH_DISK_TYPE: flushDiskType }, nodeArgs });
 }
 
 function cpuSeconds(pid: number): number {
@@ -221,19 +159,11 @@ async function withCpu<T>(pid: number, phase: () => Promise<T>): Promise<[T, Pha
   ];
 }
 
-/** Creates a topic with 8 queues; the broker may still be registering with its NameServer. */
+/** Creates a topic with 8 queues (the broker has registered: spawnBrokerForTests waits for it). */
 async function createTopic(nameServer: string, topic: string): Promise<void> {
   const admin = new AdminClient({ nameServer });
   try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.createTopic(topic, { readQueueNums: QUEUES, writeQueueNums: QUEUES });
-        return;
-      } catch (error) {
-        if (attempt > 50) throw error;
-        await sleep(200);
-      }
-    }
+    await admin.createTopic(topic, { readQueueNums: QUEUES, writeQueueNums: QUEUES });
   } finally {
     admin.close();
   }
@@ -343,7 +273,7 @@ async function consumePhase(
 // ---- one flush mode ------------------------------------------------------------------------------
 
 async function throughputCase(
-  broker: BrokerUnderTest,
+  broker: SpawnedBroker,
   options: Options,
   run: number,
   flushDiskType: string,
@@ -351,16 +281,16 @@ async function throughputCase(
   producerCount: number,
   batch: number,
 ): Promise<ThroughputCase> {
-  const pid = broker.child.pid as number;
+  const pid = broker.pid;
   const topic = `bench_${size}_${flushDiskType.toLowerCase()}_${producerCount}p_${batch}b_r${run}`;
-  await createTopic(broker.nameServer, topic);
+  await createTopic(broker.namesrvAddr, topic);
   const body = Buffer.alloc(size, 'x');
   const [produced, produceCpu] = await withCpu(pid, () =>
-    producePhase(broker.nameServer, topic, options, producerCount, batch, body),
+    producePhase(broker.namesrvAddr, topic, options, producerCount, batch, body),
   );
   const expected = produced.messages + producerCount; // plus each producer's warm-up send
   const [consumed, consumeCpu] = await withCpu(pid, () =>
-    consumePhase(broker.nameServer, topic, `bench-cg-${topic}`, expected),
+    consumePhase(broker.namesrvAddr, topic, `bench-cg-${topic}`, expected),
   );
   if (consumed.received < expected)
     process.stderr.write(`warning: consumed ${consumed.received} of ${expected}\n`);
@@ -387,17 +317,17 @@ async function throughputCase(
 }
 
 async function latencyCase(
-  broker: BrokerUnderTest,
+  broker: SpawnedBroker,
   options: Options,
   run: number,
   flushDiskType: string,
   size: number,
 ): Promise<LatencyCase> {
   const topic = `latency_${size}_${flushDiskType.toLowerCase()}_r${run}`;
-  await createTopic(broker.nameServer, topic);
-  const [result, cpu] = await withCpu(broker.child.pid as number, () =>
+  await createTopic(broker.namesrvAddr, topic);
+  const [result, cpu] = await withCpu(broker.pid, () =>
     measureSteadyRateLatency({
-      nameServer: broker.nameServer,
+      nameServer: broker.namesrvAddr,
       topic,
       rate: options.latencyRate,
       seconds: options.latencySeconds,
@@ -410,12 +340,12 @@ async function latencyCase(
 }
 
 /** Fills the broker's hot cache once, unmeasured (see the header). */
-async function warmUp(broker: BrokerUnderTest, options: Options, flushDiskType: string): Promise<void> {
+async function warmUp(broker: SpawnedBroker, options: Options, flushDiskType: string): Promise<void> {
   if (options.warmupMiB <= 0) return;
   const topic = `bench_warmup_${flushDiskType.toLowerCase()}`;
-  await createTopic(broker.nameServer, topic);
+  await createTopic(broker.namesrvAddr, topic);
   const body = Buffer.alloc(1024, 'w');
-  const producer = new Producer({ nameServer: broker.nameServer, producerGroup: 'bench-warmup-pg' });
+  const producer = new Producer({ nameServer: broker.namesrvAddr, producerGroup: 'bench-warmup-pg' });
   await producer.start();
   const started = performance.now();
   await produceWithWindow(producer, topic, options.warmupMiB * 1024, options.window, 32, body, []);
@@ -456,9 +386,9 @@ async function runFlushMode(
         latency.push(result);
       }
     }
-    return { throughput, latency, peakRssMiB: peakRssMiB(broker.child.pid as number) };
+    return { throughput, latency, peakRssMiB: peakRssMiB(broker.pid) };
   } finally {
-    await stopBroker(broker);
+    await broker.stop();
   }
 }
 
@@ -609,10 +539,6 @@ async function main(): Promise<void> {
     JSON.stringify({ options, machine, throughput, latency, brokerPeakRssMiB: rss }, null, 2),
   );
   process.stdout.write(`results written to ${path.relative(WORKSPACE, file)}\n`);
-}
-
-function sleep(millis: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, millis));
 }
 
 main().catch((error: unknown) => {

@@ -23,6 +23,8 @@ export interface SpawnBrokerOptions {
    * `{ TRANSACTION_CHECK_INTERVAL: '500', TRANSACTION_TIMEOUT: '1000', DELAY_LEVEL_SCALE: '0.01' }`.
    */
   env?: Record<string, string>;
+  /** Node flags for the broker process, e.g. `['--single-threaded-gc']` as `nx serve broker` runs it. */
+  nodeArgs?: string[];
   /** How long to wait for the broker to register (default 60 s: the first start compiles its sources). */
   startTimeoutMs?: number;
 }
@@ -34,6 +36,8 @@ export interface SpawnedBroker {
   brokerAddr: string;
   /** The broker's store directory (removed by stop()). */
   storeDir: string;
+  /** The broker process, for /proc figures (CPU seconds, peak RSS). */
+  pid: number;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and removes the store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -54,7 +58,7 @@ export async function spawnBrokerForTests(options: SpawnBrokerOptions = {}): Pro
 
   const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join('apps', 'broker', 'src', 'main.ts')],
+    [...(options.nodeArgs ?? []), '-r', '@swc-node/register', join('apps', 'broker', 'src', 'main.ts')],
     {
       cwd: root,
       env: {
@@ -95,7 +99,7 @@ export async function spawnBrokerForTests(options: SpawnBrokerOptions = {}): Pro
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`broker did not start: ${reason}\n--- broker output ---\n${output}`);
   }
-  return { namesrvAddr, brokerAddr, storeDir: store.path, stop };
+  return { namesrvAddr, brokerAddr, storeDir: store.path, pid: child.pid as number, stop };
 }
 
 /** The directory holding nx.json, found by walking up from this file. */
