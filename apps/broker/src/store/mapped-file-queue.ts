@@ -133,11 +133,19 @@ export class MappedFileQueue {
     }
   }
 
+  /**
+   * Writes in log order from `committedWhere` up to the end seen when the pass began.
+   * `committedWhere` must only ever cover bytes that are in the files: group commit acknowledges
+   * SYNC_FLUSH puts by it. So a pass never moves on to the next segment while the current one has
+   * unwritten bytes — appends that fill a segment while its write is in flight are written by the
+   * next loop iteration, before anything of the segment after it.
+   */
   private async commitPass(): Promise<number> {
+    const end = this.getMaxOffset();
     let bytes = 0;
-    for (const file of this.files) {
-      if (file.fileFromOffset + file.wrotePosition <= this.committedWhere) continue;
-      if (file.committedPosition >= file.wrotePosition) continue;
+    while (this.committedWhere < end) {
+      const file = this.findMappedFileByOffset(this.committedWhere);
+      if (!file || file.committedPosition >= file.wrotePosition) break;
       bytes += await file.commit();
       this.committedWhere = file.fileFromOffset + file.committedPosition;
       this.committedStoreTimestamp = file.lastStoreTimestamp;

@@ -70,7 +70,14 @@ describe('MessageStore crash safety (SIGKILL during SYNC_FLUSH writes)', () => {
       try {
         for (const ack of acks) {
           const got = store.getMessage('g', 'CrashTopic', ack.queueId, ack.queueOffset, 1);
-          expect(got.status).toBe('FOUND');
+          if (got.status !== 'FOUND') {
+            throw new Error(
+              `after crash ${round + 1}: acknowledged message ${ack.i} (queue ${ack.queueId} offset ` +
+                `${ack.queueOffset}, commit log ${ack.wroteOffset}) is ${got.status}; the recovered log ` +
+                `ends at ${store.getMaxPhysicalOffset()}, the queue at ` +
+                `${store.getMaxOffsetInQueue('CrashTopic', ack.queueId)}`,
+            );
+          }
           const message = decodeRecord(got.messages[0]);
           expect(message.commitLogOffset).toBe(ack.wroteOffset);
           expect(message.body.toString()).toBe(`msg-${ack.i}-${'x'.repeat(ack.i % 300)}`);
