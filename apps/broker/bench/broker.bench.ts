@@ -4,7 +4,7 @@
  *
  *   npm run bench:broker -- [--messages 200000] [--sizes 128,1024] [--flush ASYNC_FLUSH,SYNC_FLUSH]
  *     [--producers 1,4] [--batch 1,32] [--window 2000] [--latency-rate 5000] [--latency-seconds 10]
- *     [--latency-warmup 2] [--runs 1] [--warmup-mib 320] [--broker-node-args "--single-threaded-gc"]
+ *     [--latency-warmup 2] [--runs 1] [--warmup-mib 320] [--broker-node-args "<node flags>"]
  *
  * For each flush mode it starts a real broker (NameServer + Broker, `apps/broker/src/main.ts`) as a
  * child process on free ports with a throw-away store, and first writes `--warmup-mib` of 1 KiB batches
@@ -23,8 +23,9 @@
  *   this process at `--latency-rate` msg/s (steady-rate-latency.ts): reput dispatch, the long-polling
  *   wake-up, the pull round trip.
  *
- * The broker runs with the Node flags of `npx nx serve broker` (BROKER_NODE_ARGS below; see the
- * README's Performance section for why), unless `--broker-node-args` says otherwise.
+ * The broker runs with the Node flags of `npx nx serve broker` (BROKER_NODE_ARGS from
+ * @flashsale/testing; the README's Performance section says why), unless `--broker-node-args` says
+ * otherwise.
  *
  * It samples the broker's CPU seconds (utime + stime from /proc) and this process's CPU per phase,
  * the broker's peak RSS (VmHWM), prints a table (medians and ranges over `--runs`) and writes JSON to
@@ -36,7 +37,7 @@ import path from 'node:path';
 // never imports it.
 // eslint-disable-next-line no-restricted-imports
 import { AdminClient, type Message, Producer, PushConsumer } from '@flashsale/mq';
-import { spawnBrokerForTests, type SpawnedBroker } from '@flashsale/testing';
+import { BROKER_NODE_ARGS, spawnBrokerForTests, type SpawnedBroker } from '@flashsale/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   type LatencyPercentiles,
@@ -49,8 +50,6 @@ const WORKSPACE = path.resolve(__dirname, '../../..');
 const QUEUES = 8;
 const CLOCK_TICKS = 100; // Linux USER_HZ, the unit of utime/stime in /proc/<pid>/stat
 const SATURATED_SEND_TIMEOUT_MILLIS = 30_000;
-/** Keep in step with the `serve` target in apps/broker/project.json. */
-const BROKER_NODE_ARGS = '--single-threaded-gc';
 
 interface Options {
   messages: number;
@@ -111,7 +110,7 @@ function parseArgs(argv: string[]): Options {
     latencyWarmup: Number(get('latency-warmup', '2')),
     runs: Number(get('runs', '1')),
     warmupMiB: Number(get('warmup-mib', '320')),
-    brokerNodeArgs: get('broker-node-args', BROKER_NODE_ARGS).split(' ').filter(Boolean),
+    brokerNodeArgs: get('broker-node-args', BROKER_NODE_ARGS.join(' ')).split(' ').filter(Boolean),
   };
 }
 

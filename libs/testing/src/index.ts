@@ -1,4 +1,5 @@
 // Helpers shared by the tests of every project.
+export * from './broker-node-args';
 export * from './free-port';
 export * from './spawn-broker';
 export * from './temp-dir';

@@ -4,6 +4,7 @@
  *
  *   node -r @swc-node/register libs/mq/test/bench/end-to-end-latency.bench.ts \
  *     [--rate 5000] [--seconds 10] [--warmup 2] [--size 1024] [--flush ASYNC_FLUSH]
+ *     [--broker-node-args "<node flags>"]
  *
  * The measurement itself (steady-rate-latency.ts): the producer sends at a steady rate (a batch of sends
  * every millisecond, not waiting for each one); each body starts with its send time from this process's
@@ -21,6 +22,7 @@ import { NamesrvController } from '../../../../apps/broker/src/namesrv/namesrv-c
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { silentBrokerLogger } from '../../../../apps/broker/src/broker-logger';
 import { AdminClient } from '@flashsale/mq';
+import { BROKER_NODE_ARGS } from '@flashsale/testing';
 import { makeTestDir, unusedPort } from '../support/client-test-helpers';
 import { measureSteadyRateLatency, type SteadyRateResult } from './steady-rate-latency';
 
@@ -71,8 +73,8 @@ async function main(): Promise<void> {
     namesrvAddr: nameServer,
     port: await unusedPort(),
     flushDiskType,
-    // As `npx nx serve broker` runs it (see apps/broker/README.md, Performance).
-    nodeArgs: ['--single-threaded-gc'],
+    // As `npx nx serve broker` runs it (see apps/broker/README.md, Performance), unless told otherwise.
+    nodeArgs: option('broker-node-args', BROKER_NODE_ARGS.join(' ')).split(' ').filter(Boolean),
   });
   try {
     const topic = `Latency_${Date.now()}`;

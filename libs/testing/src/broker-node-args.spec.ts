@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BROKER_NODE_ARGS } from './broker-node-args';
+
+describe('BROKER_NODE_ARGS', () => {
+  it('are the flags `nx serve broker` starts the broker with', () => {
+    const project = JSON.parse(
+      readFileSync(join(__dirname, '../../../apps/broker/project.json'), 'utf8'),
+    ) as { targets: { serve: { options: { command: string } } } };
+    const command = project.targets.serve.options.command.split(' ');
+    const flagsBeforeScript = command.slice(1, command.indexOf('-r'));
+
+    expect(flagsBeforeScript.filter((flag) => flag !== '--enable-source-maps')).toEqual([
+      ...BROKER_NODE_ARGS,
+    ]);
+  });
+
+  it('are accepted by this Node and give a 4 MiB young generation', () => {
+    const newSpace = execFileSync(process.execPath, [
+      ...BROKER_NODE_ARGS,
+      '-e',
+      "process.stdout.write(String(require('v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size))",
+    ]).toString();
+
+    expect(Number(newSpace)).toBe(4 * 1024 * 1024);
+  });
+});
