@@ -17,7 +17,10 @@ import { type MQClientInstance } from './mq-client-instance';
 import { ProcessQueue } from './process-queue';
 
 export const REBALANCE_INTERVAL_MILLIS = 20_000;
-/** First retry after a rebalance found no route for a topic; doubles up to the interval. */
+/**
+ * First retry after a rebalance left something undone — a topic without a route yet, no member list,
+ * or an assigned queue whose start offset could not be read; doubles up to the interval.
+ */
 export const MISSING_ROUTE_RETRY_MILLIS = 500;
 
 export type AllocateMessageQueueStrategy = (
@@ -58,8 +61,12 @@ export class RebalanceService {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  /** A subscribed topic had no route (e.g. auto-created a moment ago): retry sooner than the interval. */
-  private missingRoute = false;
+  /**
+   * The last rebalance left something undone: a subscribed topic had no route (e.g. auto-created a
+   * moment ago), the member list could not be read, or an assigned queue could not start (its offset
+   * query failed). Retry sooner than the interval, rather than leave queues unread for 20 s.
+   */
+  private unfinished = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = MISSING_ROUTE_RETRY_MILLIS;
 
@@ -108,11 +115,11 @@ export class RebalanceService {
         this.options.logger.warn(`rebalance of ${this.options.group} failed: ${errorMessage(error)}`);
       }
     } while (this.again && !this.stopped);
-    this.scheduleRetryIfRouteMissing();
+    this.scheduleRetryIfUnfinished();
   }
 
-  private scheduleRetryIfRouteMissing(): void {
-    if (!this.missingRoute) {
+  private scheduleRetryIfUnfinished(): void {
+    if (!this.unfinished) {
       this.retryDelay = MISSING_ROUTE_RETRY_MILLIS;
       return;
     }
@@ -127,12 +134,13 @@ export class RebalanceService {
 
   private async doRebalance(): Promise<void> {
     const { subscriptions } = this.options;
-    this.missingRoute = false;
+    this.unfinished = false;
     for (const topic of subscriptions.keys()) {
       if (this.stopped) return;
       try {
         await this.rebalanceTopic(topic);
       } catch (error) {
+        this.unfinished = true;
         this.options.logger.warn(
           `rebalance of ${this.options.group} on ${topic} failed: ${errorMessage(error)}`,
         );
@@ -153,7 +161,7 @@ export class RebalanceService {
       mqAll = instance.routes.getSubscribeQueues(topic);
     }
     if (mqAll === undefined || mqAll.length === 0) {
-      this.missingRoute = true;
+      this.unfinished = true;
       this.options.logger.debug(`rebalance: no route for ${topic} yet`);
       return;
     }
@@ -167,7 +175,11 @@ export class RebalanceService {
       await instance.sendHeartbeatToAllBrokers();
       cidAll = await this.findConsumerIdList(topic);
     }
-    if (cidAll.length === 0) return;
+    if (cidAll.length === 0) {
+      this.unfinished = true;
+      this.options.logger.debug(`rebalance: the broker lists no member of ${this.options.group} yet`);
+      return;
+    }
     const sortedQueues = [...mqAll].sort(compareMessageQueues);
     const sortedIds = [...cidAll].sort();
     await this.updateProcessQueueTable(
@@ -206,6 +218,7 @@ export class RebalanceService {
       const offset = await this.options.computePullFromWhere(mq);
       if (offset < 0 || this.stopped) {
         this.options.logger.warn(`rebalance: no start offset for ${key} now, will retry`);
+        this.unfinished = true;
         continue;
       }
       const pq = new ProcessQueue();
