@@ -55,9 +55,9 @@ describe('MappedFileQueue commit', () => {
     await firstPass;
     await queue.flush();
 
-    // committedWhere (and flushedWhere, which follows it) vouch for the bytes below them.
+    // committedWhere (and flushedWhere, which follows it) vouch for the bytes below them: those
+    // bytes must really be in the files.
     expect(queue.flushedWhere).toBeLessThanOrEqual(queue.committedWhere);
-    // committedWhere vouches for the bytes below it: they must really be in the files.
     const segment0 = Buffer.concat([filled(100, 1), filled(FILE_SIZE - 100, 2)]);
     expect(matchingPrefix(onDisk(queue, 0), segment0)).toBeGreaterThanOrEqual(
       Math.min(queue.committedWhere, FILE_SIZE),
