@@ -21,7 +21,7 @@ export const REBALANCE_INTERVAL_MILLIS = 20_000;
  * First retry after a rebalance left something undone — a topic without a route yet, no member list,
  * or an assigned queue whose start offset could not be read; doubles up to the interval.
  */
-export const MISSING_ROUTE_RETRY_MILLIS = 500;
+export const UNFINISHED_REBALANCE_RETRY_MILLIS = 500;
 
 export type AllocateMessageQueueStrategy = (
   currentCID: string,
@@ -68,7 +68,7 @@ export class RebalanceService {
    */
   private unfinished = false;
   private retryTimer: NodeJS.Timeout | undefined;
-  private retryDelay = MISSING_ROUTE_RETRY_MILLIS;
+  private retryDelay = UNFINISHED_REBALANCE_RETRY_MILLIS;
 
   constructor(private readonly options: RebalanceOptions) {}
 
@@ -120,7 +120,7 @@ export class RebalanceService {
 
   private scheduleRetryIfUnfinished(): void {
     if (!this.unfinished) {
-      this.retryDelay = MISSING_ROUTE_RETRY_MILLIS;
+      this.retryDelay = UNFINISHED_REBALANCE_RETRY_MILLIS;
       return;
     }
     if (this.stopped || this.retryTimer !== undefined) return;
